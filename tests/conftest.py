@@ -1,0 +1,149 @@
+"""Fixtures: one schema per run, built by the migrations; every test starts from empty tables.
+
+The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set.
+"""
+
+import os
+import threading
+from collections.abc import Iterator
+
+import flask_migrate
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.serving import make_server
+
+from tracker import create_app
+from tracker.config import database_uri
+from tracker.demo import load_demo
+from tracker.extensions import db
+from tracker.services.accounts import create_user
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    if url := os.environ.get("TEST_DATABASE_URL"):
+        return database_uri(url)
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'tracker.sqlite'}"
+
+
+def make_app(database_url: str, instance_path, **overrides) -> Flask:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test secret",
+        "WTF_CSRF_ENABLED": False,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        **overrides,
+    }
+    return create_app(config, instance_path=str(instance_path))
+
+
+def drop_everything() -> None:
+    """Empty the database, whatever an earlier run left in it."""
+    metadata = sa.MetaData()
+    metadata.reflect(db.engine)
+    metadata.drop_all(db.engine)
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url, tmp_path_factory) -> None:
+    """Create the schema once for the run, from an empty database, with `flask db upgrade`."""
+    app = make_app(database_url, tmp_path_factory.mktemp("instance"))
+    with app.app_context():
+        drop_everything()
+        flask_migrate.upgrade()
+        db.engine.dispose()
+
+
+def empty_tables() -> None:
+    tables = db.metadata.sorted_tables
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(f'"{table.name}"' for table in tables)
+            connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(tables):
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def app_config() -> dict:
+    """Settings a test module may override, such as WTF_CSRF_ENABLED."""
+    return {}
+
+
+@pytest.fixture
+def app(_schema, database_url, tmp_path, app_config) -> Iterator[Flask]:
+    app = make_app(database_url, tmp_path / "instance", **app_config)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        empty_tables()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def demo(app):
+    """The LinuxCon / KVM Forum 2011 demo, loaded as `flask demo` loads it."""
+    login = load_demo()
+    db.session.commit()
+    return login
+
+
+@pytest.fixture
+def user(app):
+    user = create_user("ada@example.org", "correct horse", display_name="Ada")
+    db.session.commit()
+    return user
+
+
+@pytest.fixture
+def admin(app):
+    admin = create_user("root@example.org", "admin password", is_admin=True)
+    db.session.commit()
+    return admin
+
+
+class Auth:
+    def __init__(self, client: FlaskClient):
+        self.client = client
+
+    def login(self, email="ada@example.org", password="correct horse"):
+        return self.client.post("/login", data={"email": email, "password": password})
+
+    def logout(self):
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def auth(client) -> Auth:
+    return Auth(client)
+
+
+@pytest.fixture
+def logged_in(user, auth) -> Auth:
+    response = auth.login()
+    assert response.status_code == 302, "the test user could not log in"
+    return auth
+
+
+@pytest.fixture
+def live_server(app) -> Iterator[str]:
+    """The app served over HTTP on 127.0.0.1 for the browser, from a thread."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()

@@ -1,0 +1,1 @@
+"""Operations that change data. Views and the CLI call these, then commit once."""

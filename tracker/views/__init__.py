@@ -1,0 +1,35 @@
+"""Blueprints, one per area, and what every page shares."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+
+from ..extensions import db
+from ..extensions import login_manager
+from ..models import User
+from . import auth
+from . import conferences
+from . import errors
+from . import parts
+from . import speakers
+from . import talks
+
+
+def init_app(app: Flask) -> None:
+    for module in (auth, conferences, talks, speakers, parts):
+        app.register_blueprint(module.bp)
+    errors.init_app(app)
+    app.add_template_filter(local_time)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Log in to do that."
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    return db.session.get(User, int(user_id))
+
+
+def local_time(moment: datetime, zone: ZoneInfo | str) -> datetime:
+    """`talk.starts_at|local_time(conference.zone)`: the instant, on the wall clock of `zone`."""
+    return moment.astimezone(ZoneInfo(zone) if isinstance(zone, str) else zone)
