@@ -18,6 +18,7 @@ from wtforms import SelectMultipleField
 from wtforms import StringField
 from wtforms import TextAreaField
 from wtforms import URLField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL
 from wtforms.validators import DataRequired
 from wtforms.validators import Email
@@ -129,9 +130,9 @@ class TalkForm(FlaskForm):
 
     title = StringField("Title", [DataRequired(), Length(max=500)])
     subtitle = StringField("Subtitle", [Length(max=500)])
-    kind = SelectField("Kind", choices=[(kind, kind.capitalize()) for kind in TALK_KINDS],
+    kind = SelectField("Kind", choices=[SelectChoice(kind, kind.capitalize()) for kind in TALK_KINDS],
                        default="talk")
-    status = SelectField("Status", choices=[(s, s.capitalize()) for s in TALK_STATUSES],
+    status = SelectField("Status", choices=[SelectChoice(s, s.capitalize()) for s in TALK_STATUSES],
                          default="confirmed")
     starts_at = DateTimeLocalField("Starts", [InputRequired()], format="%Y-%m-%dT%H:%M")
     ends_at = DateTimeLocalField("Ends", [InputRequired()], format="%Y-%m-%dT%H:%M")
@@ -146,18 +147,29 @@ class TalkForm(FlaskForm):
     video_url = URLField("Recording", optional_url)
 
     def __init__(self, *args, conference: Conference, talk: Talk | None = None, **kwargs):
-        if talk is not None and "formdata" not in kwargs:
-            kwargs.setdefault("starts_at", talk.starts_at.astimezone(conference.zone).replace(tzinfo=None))
-            kwargs.setdefault("ends_at", talk.ends_at.astimezone(conference.zone).replace(tzinfo=None))
-            kwargs.setdefault("room_id", talk.room_id or 0)
-            kwargs.setdefault("track_id", talk.track_id or 0)
-            kwargs.setdefault("speaker_ids", [speaker.id for speaker in talk.speakers])
-        super().__init__(*args, obj=talk, **kwargs)
+        if talk is not None:
+            kwargs["data"] = self._talk_values(talk, conference)
+        super().__init__(*args, **kwargs)
         self.conference = conference
-        self.room_id.choices = [(0, "—")] + [(room.id, room.name) for room in conference.rooms]
-        self.track_id.choices = [(0, "—")] + [(track.id, track.name) for track in conference.tracks]
-        self.speaker_ids.choices = [(speaker.id, speaker.name) for speaker in conference.speakers]
+        self.room_id.choices = [SelectChoice(0, "—")] + [
+            SelectChoice(room.id, room.name) for room in conference.rooms]
+        self.track_id.choices = [SelectChoice(0, "—")] + [
+            SelectChoice(track.id, track.name) for track in conference.tracks]
+        self.speaker_ids.choices = [SelectChoice(speaker.id, speaker.name) for speaker in conference.speakers]
         self.starts_at.description = self.ends_at.description = f"Local time, {conference.timezone}"
+
+    @staticmethod
+    def _talk_values(talk: Talk, conference: Conference) -> dict:
+        """What the form shows for a saved talk: its fields, with times on the conference's clock."""
+        values = {name: getattr(talk, name) for name in (
+            "title", "subtitle", "kind", "status", "language", "abstract", "description",
+            "url", "slides_url", "video_url")}
+        values["starts_at"] = talk.starts_at.astimezone(conference.zone).replace(tzinfo=None)
+        values["ends_at"] = talk.ends_at.astimezone(conference.zone).replace(tzinfo=None)
+        values["room_id"] = talk.room_id or 0
+        values["track_id"] = talk.track_id or 0
+        values["speaker_ids"] = [speaker.id for speaker in talk.speakers]
+        return values
 
     def _utc(self, field) -> datetime | None:
         try:
@@ -166,6 +178,8 @@ class TalkForm(FlaskForm):
             raise ValidationError(str(exc)) from exc
 
     def validate_starts_at(self, field) -> None:
+        if field.data is None:  # unreadable; WTForms has said so
+            return
         self._utc(field)
         day = field.data.date()
         if not self.conference.start_date <= day <= self.conference.end_date:
@@ -174,6 +188,8 @@ class TalkForm(FlaskForm):
                 f"to {self.conference.end_date:%d %B %Y}.")
 
     def validate_ends_at(self, field) -> None:
+        if field.data is None:
+            return
         end = self._utc(field)
         if self.starts_at.data is None:
             return

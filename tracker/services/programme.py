@@ -21,6 +21,7 @@ class InUseError(Exception):
 def save_talk(talk: Talk, data: dict[str, Any]) -> Talk:
     """Set a talk's fields from `data` (model column names, plus speaker_ids in order)."""
     speaker_ids = data.pop("speaker_ids", None)
+    db.session.add(talk)
     for name, value in data.items():
         setattr(talk, name, value)
     if speaker_ids is not None:
@@ -28,7 +29,6 @@ def save_talk(talk: Talk, data: dict[str, Any]) -> Talk:
             Speaker.id.in_(speaker_ids), Speaker.conference_id == talk.conference.id)).all()
         by_id = {speaker.id: speaker for speaker in speakers}
         set_speakers(talk, [by_id[i] for i in speaker_ids if i in by_id])
-    db.session.add(talk)
     db.session.flush()
     return talk
 
@@ -60,7 +60,7 @@ def user_data_count(*talk_filter: sa.ColumnElement[bool]) -> int:
 def delete_talk(talk: Talk) -> None:
     """Delete a talk nobody has notes or plans on; otherwise refuse, since cancelling keeps them."""
     if count := user_data_count(Talk.id == talk.id):
-        raise InUseError(f"“{talk.title}” has {count} notes or agenda entries from users. "
+        raise InUseError(f"“{talk.title}” holds users' notes or agenda entries ({count}). "
                          "Mark it cancelled instead, which keeps them.")
     db.session.delete(talk)
     db.session.flush()
@@ -69,7 +69,7 @@ def delete_talk(talk: Talk) -> None:
 def delete_conference(conference: Conference) -> None:
     """Delete a conference and its programme, unless users have notes or plans on it."""
     if count := user_data_count(Talk.conference_id == conference.id):
-        raise InUseError(f"{conference.name} has {count} notes or agenda entries from users; "
+        raise InUseError(f"{conference.name} holds users' notes or agenda entries ({count}); "
                          "it cannot be deleted without losing them.")
     db.session.delete(conference)
     db.session.flush()

@@ -1,0 +1,149 @@
+"""End to end, in a real browser: Debian's Chromium driven by Playwright, against the app
+served by the `live_server` fixture with the demo loaded.
+
+No browser is ever downloaded: the tests use /usr/bin/chromium and fail (they do not skip)
+when it is missing.
+"""
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser
+from playwright.sync_api import Page
+from playwright.sync_api import Playwright
+from playwright.sync_api import Response
+from playwright.sync_api import expect
+from playwright.sync_api import sync_playwright
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+#: how long an expect() or an action waits before failing, in milliseconds
+TIMEOUT = 10_000
+expect.set_options(timeout=TIMEOUT)
+
+CONFERENCE = "LinuxCon North America 2011"
+TALK = "What to Expect From Linux Storage"
+WRITEUP = "Xen @ LinuxCon 2011"
+WRITEUP_URL = "https://xenproject.org/2011/08/25/xen-linuxcon-2011/"
+
+
+def chromium_missing() -> str:
+    return (f"Debian's Chromium is not installed at {CHROMIUM}; the browser tests need it "
+            "(apt-get install chromium). Do not run `playwright install`.")
+
+
+def test_chromium_is_installed():
+    """Fails, rather than skips, where the browser is missing; the tests below then error."""
+    assert CHROMIUM.exists(), chromium_missing()
+
+
+@pytest.fixture(scope="module")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="module")
+def browser(playwright) -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(chromium_missing(), pytrace=False)
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+def new_page(browser: Browser, **context_options) -> Page:
+    context = browser.new_context(**context_options)
+    context.set_default_timeout(TIMEOUT)
+    return context.new_page()
+
+
+@pytest.fixture
+def page(browser, live_server) -> Iterator[Page]:
+    """A fresh page (own cookies) on a desktop-sized window; closed before the server stops."""
+    page = new_page(browser)
+    yield page
+    page.context.close()
+
+
+@pytest.fixture
+def phone(browser, live_server) -> Iterator[Page]:
+    """A page on a phone-sized screen that honours <meta name="viewport">, as a phone does."""
+    page = new_page(browser, viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+    yield page
+    page.context.close()
+
+
+def failed_responses(page: Page) -> list[str]:
+    """Collect the app's answers of 400 and above while the page is used (favicon aside)."""
+    failures: list[str] = []
+
+    def check(response: Response) -> None:
+        if response.status >= 400 and not response.url.endswith("/favicon.ico"):
+            failures.append(f"{response.status} {response.request.method} {response.url}")
+
+    page.on("response", check)
+    return failures
+
+
+def test_log_in_and_read_a_session(page, live_server, demo):
+    failures = failed_responses(page)
+    site = page.get_by_role("navigation", name="Site")
+
+    # Log in through the form, from the header's link.
+    page.goto(live_server)
+    expect(page.get_by_role("heading", name="Conferences", level=1)).to_be_visible()
+    site.get_by_role("link", name="Log in").click()
+    expect(page.get_by_role("heading", name="Log in", level=1)).to_be_visible()
+    page.get_by_label("E-mail").fill(demo.email)
+    page.get_by_label("Password", exact=True).fill(demo.password)
+    page.get_by_role("button", name="Log in").click()
+
+    expect(page.get_by_role("heading", name="Conferences", level=1)).to_be_visible()
+    expect(site.get_by_text("Demo attendee", exact=True)).to_be_visible()
+    expect(site.get_by_role("button", name="Log out")).to_be_visible()
+    expect(site.get_by_role("link", name="Log in")).to_have_count(0)
+
+    # The conference's programme, by day in its zone.
+    page.get_by_role("link", name=CONFERENCE).click()
+    expect(page.get_by_role("heading", name=CONFERENCE, level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="Wednesday 17 August 2011", level=2)).to_be_visible()
+
+    # One session: who, when (on the conference's wall clock), and what was written about it.
+    page.get_by_role("link", name=TALK).click()
+    expect(page.get_by_role("heading", name=TALK, level=1)).to_be_visible()
+    expect(page.get_by_role("link", name="James Bottomley", exact=True)).to_be_visible()
+    when = page.get_by_role("definition").filter(has_text="Wednesday 17 August 2011")
+    expect(when).to_have_count(1)
+    expect(when).to_contain_text(re.compile(r"11:00\s*–\s*11:50\s+PDT\b"))
+
+    writeups = page.get_by_role("region", name="Write-ups")
+    expect(writeups.get_by_role("heading", name="Write-ups")).to_be_visible()
+    link = writeups.get_by_role("link", name=WRITEUP, exact=True)
+    expect(link).to_be_visible()
+    expect(link).to_have_attribute("href", WRITEUP_URL)
+
+    # Still logged in, three pages on.
+    expect(site.get_by_text("Demo attendee", exact=True)).to_be_visible()
+    assert failures == [], "the app answered with an error"
+
+
+def test_conference_page_fits_a_phone(phone, live_server, demo):
+    phone.goto(live_server)
+    phone.get_by_role("link", name=CONFERENCE).click()
+    expect(phone.get_by_role("heading", name="Wednesday 17 August 2011", level=2)).to_be_visible()
+
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"the conference page is {width}px wide on a 360px screen: it scrolls sideways"
