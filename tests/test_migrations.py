@@ -13,6 +13,9 @@ from conftest import make_app
 
 from tracker.config import database_uri
 from tracker.extensions import db
+from tracker.models import AgendaEntry
+from tracker.models import Conference
+from tracker.models import Talk
 
 
 @pytest.fixture
@@ -53,4 +56,33 @@ def test_upgrade_from_empty_to_head_matches_the_models(empty_database, tmp_path)
         assert tables(db.engine) == {"alembic_version"}
         flask_migrate.upgrade()
         assert "talk" in tables(db.engine)
+        db.engine.dispose()
+
+
+def test_upgrade_keeps_existing_rows(empty_database, tmp_path):
+    """Data written under the first schema survives every later migration."""
+    app = make_app(empty_database, tmp_path / "instance")
+    with app.app_context():
+        flask_migrate.upgrade(revision="67a2b0507cf2")
+        with db.engine.begin() as connection:
+            for statement in (
+                "INSERT INTO conference (id, slug, name, timezone, start_date, end_date, venue, url,"
+                " description, created_at, updated_at) VALUES (1, 'c', 'C', 'UTC', '2011-08-17',"
+                " '2011-08-19', '', '', '', '2011-01-01 00:00:00', '2011-01-01 00:00:00')",
+                "INSERT INTO talk (id, conference_id, uid, title, subtitle, abstract, description,"
+                " kind, language, starts_at, ends_at, status, url, slides_url, video_url, created_at,"
+                " updated_at) VALUES (1, 1, 'u@tracker', 'T', '', '', '', 'talk', '',"
+                " '2011-08-17 10:00:00', '2011-08-17 11:00:00', 'confirmed', '', '', '',"
+                " '2011-01-01 00:00:00', '2011-01-01 00:00:00')",
+                "INSERT INTO \"user\" (id, email, password_hash, display_name, feed_token, is_admin,"
+                " created_at) VALUES (1, 'a@example.org', 'x', '', 't', false, '2011-01-01 00:00:00')",
+                "INSERT INTO agenda_entry (id, user_id, talk_id, status, created_at, updated_at)"
+                " VALUES (1, 1, 1, 'going', '2011-01-01 00:00:00', '2011-01-01 00:00:00')",
+            ):
+                connection.execute(sa.text(statement))
+        flask_migrate.upgrade()
+        assert str(db.session.get(Conference, 1).day_change) == "00:00:00"
+        assert db.session.get(Talk, 1).links == []
+        assert db.session.get(AgendaEntry, 1).seen_at.tzinfo is not None
+        db.session.remove()
         db.engine.dispose()

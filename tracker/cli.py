@@ -2,16 +2,26 @@
 
 import click
 from flask import Flask
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
 
 from .demo import load_demo
 from .extensions import db
+from .importers import IMPORTERS
+from .importers import ScheduleError
 from .services.accounts import create_user
 from .services.accounts import find_user
+from .services.imports import content_hash
+from .services.imports import parse_schedule
+from .services.imports import save_schedule
+from .services.imports import slug_for
+from .sources import read_source
 
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(demo_command)
+    app.cli.add_command(import_command)
 
 
 @click.command("create-user")
@@ -37,3 +47,36 @@ def demo_command() -> None:
     db.session.commit()
     click.echo("Loaded the demo: LinuxCon North America 2011 and KVM Forum 2011.")
     click.echo(f"Log in as {login.email} with the password {login.password}")
+
+
+@click.command("import")
+@click.argument("source")
+@click.option("--conference", "slug", help="Slug of the conference to create or update "
+              "(default: from the schedule's acronym or title).")
+@click.option("--format", "format", type=click.Choice(sorted(IMPORTERS)),
+              help="Default: detected from the content.")
+@click.option("--timezone", help="IANA zone for times the file gives without one "
+              "(default: the file's, or the existing conference's).")
+def import_command(source: str, slug: str | None, format: str | None, timezone: str | None) -> None:
+    """Import or re-import a schedule from SOURCE, a file or an http(s) URL.
+
+    Sessions are matched by the source's ids: a re-import updates them in place, cancels
+    those that left the schedule, and keeps every note, plan and link. All or nothing.
+    """
+    try:
+        data = read_source(source, max_bytes=current_app.config["IMPORT_MAX_BYTES"],
+                           timeout=current_app.config["IMPORT_TIMEOUT"])
+        parsed, format = parse_schedule(data, format=format, timezone=timezone, slug=slug)
+        with click.progressbar(length=len(parsed.talks), label="Saving sessions",
+                               file=click.get_text_stream("stderr")) as bar:
+            report = save_schedule(parsed, slug=slug or slug_for(parsed), source=source,
+                                   format=format, content_hash=content_hash(data), progress=bar.update)
+        db.session.commit()
+    except ScheduleError as exc:
+        db.session.rollback()
+        raise click.ClickException(f"{source}: {exc}. Nothing was imported.") from exc
+    except IntegrityError as exc:
+        db.session.rollback()
+        raise click.ClickException(f"{source}: the database refused the schedule "
+                                   f"({exc.orig}). Nothing was imported.") from exc
+    click.echo(report.summary())

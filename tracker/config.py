@@ -15,8 +15,12 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{instance / 'tracker.sqlite'}",
         #: anyone may create an account; set False on an instance for a closed team
         REGISTRATION_OPEN=True,
-        #: largest request body (schedule uploads included), in bytes
-        MAX_CONTENT_LENGTH=20 * 1024 * 1024,
+        #: largest schedule file or download accepted for import, in bytes
+        IMPORT_MAX_BYTES=20 * 1024 * 1024,
+        #: seconds to wait for a schedule URL to answer
+        IMPORT_TIMEOUT=20,
+        #: largest request body: an upload of the largest schedule, plus the form around it
+        MAX_CONTENT_LENGTH=21 * 1024 * 1024,
         SESSION_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_SAMESITE="Lax",
     )

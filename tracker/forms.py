@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import BooleanField
 from wtforms import DateField
 from wtforms import DateTimeLocalField
@@ -30,6 +31,7 @@ from wtforms.validators import Regexp
 from wtforms.validators import ValidationError
 
 from .extensions import db
+from .importers import IMPORTERS
 from .models import TALK_KINDS
 from .models import TALK_STATUSES
 from .models import Conference
@@ -213,6 +215,28 @@ class TalkForm(FlaskForm):
         data["track_id"] = self.track_id.data or None
         data["speaker_ids"] = list(self.speaker_ids.data)
         return data
+
+
+class ImportForm(FlaskForm):
+    """A schedule to import: a file or a URL, and what the file may not say itself."""
+
+    file = FileField("Schedule file", description="frab XML or JSON, iCalendar (.ics) or CSV")
+    url = URLField("or its address", [Optional(), URL(message="Enter an http:// or https:// address.")])
+    format = SelectField("Format", choices=[SelectChoice("", "Detect from the content")] + [
+        SelectChoice(name, importer.label) for name, importer in IMPORTERS.items()], default="")
+    timezone = StringField("Time zone", [Optional(), validate_zone],
+                           description="For files whose times carry no zone, such as FOSDEM's; "
+                                       "IANA name, such as Europe/Brussels")
+    conference = StringField("Conference short name", [Optional(), Regexp(SLUG_PATTERN, message=(
+        "Use lower-case letters, digits and single hyphens."))],
+        description="An existing conference to update; empty to use the schedule's own")
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if bool(self.file.data) == bool(self.url.data and self.url.data.strip()):
+            self.url.errors = [*self.url.errors, "Give either a file or an address, not both or neither."]
+            return False
+        return valid
 
 
 class RegisterForm(FlaskForm):

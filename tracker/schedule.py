@@ -2,6 +2,9 @@
 
 from collections.abc import Iterable
 from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
 from itertools import groupby
 from zoneinfo import ZoneInfo
 
@@ -13,11 +16,18 @@ from .models import Conference
 from .models import Talk
 
 
-def group_by_day(talks: Iterable[Talk], zone: ZoneInfo) -> list[tuple[date, list[Talk]]]:
-    """Talks by the day they start on in `zone`, each day in time order."""
+def schedule_day(moment: datetime, zone: ZoneInfo, day_change: time = time(0)) -> date:
+    """The conference day an instant belongs to: its date in `zone`, where each day runs
+    from `day_change` to `day_change` (a 01:00 session with day_change 04:00 belongs to
+    the day before)."""
+    return (moment.astimezone(zone) - timedelta(hours=day_change.hour, minutes=day_change.minute)).date()
+
+
+def group_by_day(talks: Iterable[Talk], zone: ZoneInfo, day_change: time = time(0)) -> list[tuple[date, list[Talk]]]:
+    """Talks by the conference day they start on, each day in time order."""
     ordered = sorted(talks, key=lambda talk: (talk.starts_at, talk.ends_at, talk.id))
-    return [(day, list(day_talks))
-            for day, day_talks in groupby(ordered, key=lambda talk: talk.starts_at.astimezone(zone).date())]
+    return [(day, list(day_talks)) for day, day_talks in groupby(
+        ordered, key=lambda talk: schedule_day(talk.starts_at, zone, day_change))]
 
 
 def programme(conference: Conference) -> list[Talk]:

@@ -98,6 +98,7 @@ def _upsert_conference(data: dict[str, Any]) -> Conference:
             "track_id": tracks[talk_data["track"]].id,
         })
         set_speakers(talk, [speakers[key] for key in talk_data["speakers"]])
+    db.session.flush()
     db.session.refresh(conference, ["talks"])
     return conference
 

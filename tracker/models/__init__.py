@@ -3,6 +3,9 @@
 from .conference import Conference
 from .conference import Room
 from .conference import Track
+from .imports import CHANGE_KINDS
+from .imports import ImportRun
+from .imports import TalkChange
 from .talk import TALK_KINDS
 from .talk import TALK_STATUSES
 from .talk import Speaker
@@ -19,7 +22,8 @@ from .writeup import WriteUp
 from .writeup import writeup_talk
 
 __all__ = [
-    "AGENDA_STATUSES", "TALK_KINDS", "TALK_STATUSES", "WRITEUP_KINDS",
-    "AgendaEntry", "Conference", "Note", "Room", "Speaker", "Talk", "TalkSpeaker", "Track",
+    "AGENDA_STATUSES", "CHANGE_KINDS", "TALK_KINDS", "TALK_STATUSES", "WRITEUP_KINDS",
+    "AgendaEntry", "Conference", "ImportRun", "Note", "Room", "Speaker", "Talk", "TalkChange",
+    "TalkSpeaker", "Track",
     "UTCDateTime", "User", "WriteUp", "utcnow", "writeup_talk",
 ]

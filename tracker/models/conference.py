@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from datetime import datetime
+from datetime import time
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -17,6 +18,7 @@ from .types import UTCDateTime
 from .types import utcnow
 
 if TYPE_CHECKING:
+    from .imports import ImportRun
     from .talk import Speaker
     from .talk import Talk
 
@@ -32,6 +34,9 @@ class Conference(db.Model):
     timezone: Mapped[str] = mapped_column(sa.String(64))
     start_date: Mapped[date]
     end_date: Mapped[date]
+    #: local time at which one schedule day ends and the next begins (frab's day_change),
+    #: so that a session at 01:00 stays under the evening before
+    day_change: Mapped[time] = mapped_column(default=time(0))
     venue: Mapped[str] = mapped_column(default="")
     url: Mapped[str] = mapped_column(default="")
     description: Mapped[str] = mapped_column(sa.Text, default="")
@@ -55,6 +60,9 @@ class Conference(db.Model):
     speakers: Mapped[list[Speaker]] = relationship(
         back_populates="conference", cascade="all, delete-orphan", passive_deletes=True,
         order_by="Speaker.name")
+    imports: Mapped[list[ImportRun]] = relationship(
+        back_populates="conference", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="ImportRun.created_at.desc()")
 
     @property
     def zone(self) -> ZoneInfo:

@@ -68,6 +68,8 @@ class Talk(db.Model):
     url: Mapped[str] = mapped_column(default="")
     slides_url: Mapped[str] = mapped_column(default="")
     video_url: Mapped[str] = mapped_column(default="")
+    #: further links from the schedule: [{"url": ..., "title": ...}]
+    links: Mapped[list[dict[str, str]]] = mapped_column(sa.JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

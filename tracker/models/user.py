@@ -74,6 +74,8 @@ class AgendaEntry(db.Model):
     talk_id: Mapped[int] = mapped_column(
         sa.ForeignKey("talk.id", ondelete="RESTRICT"), index=True)
     status: Mapped[str] = mapped_column(sa.String(20), default="going")
+    #: when the user last looked at this session's changes; later re-import changes are flagged
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -30,11 +30,13 @@ def save_talk(talk: Talk, data: dict[str, Any]) -> Talk:
         by_id = {speaker.id: speaker for speaker in speakers}
         set_speakers(talk, [by_id[i] for i in speaker_ids if i in by_id])
     db.session.flush()
+    db.session.expire(talk, ["speakers"])
     return talk
 
 
 def set_speakers(talk: Talk, speakers: Sequence[Speaker]) -> None:
-    """Make `speakers` the talk's speakers, in this order."""
+    """Make `speakers` the talk's speakers, in this order, keeping the links that stay (so
+    that no link is deleted and inserted again in one flush)."""
     wanted = {speaker.id: position for position, speaker in enumerate(speakers)}
     for link in list(talk.speaker_links):
         if link.speaker_id not in wanted:
@@ -45,8 +47,6 @@ def set_speakers(talk: Talk, speakers: Sequence[Speaker]) -> None:
             talk.speaker_links.append(TalkSpeaker(speaker=speaker, position=position))
         else:
             link.position = position
-    db.session.flush()
-    db.session.expire(talk, ["speakers"])
 
 
 def user_data_count(*talk_filter: sa.ColumnElement[bool]) -> int:

@@ -11,16 +11,18 @@ from ..models import User
 from . import auth
 from . import conferences
 from . import errors
+from . import imports
 from . import parts
 from . import speakers
 from . import talks
 
 
 def init_app(app: Flask) -> None:
-    for module in (auth, conferences, talks, speakers, parts):
+    for module in (auth, conferences, talks, speakers, parts, imports):
         app.register_blueprint(module.bp)
     errors.init_app(app)
     app.add_template_filter(local_time)
+    app.add_template_filter(datetime.fromisoformat, "fromiso")
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Log in to do that."
 

@@ -6,8 +6,10 @@ from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import url_for
+from flask_login import current_user
 from flask_login import login_required
 
+from ..changes import flagged_talk_ids
 from ..extensions import db
 from ..forms import ConferenceForm
 from ..models import Conference
@@ -34,8 +36,9 @@ def index():
 def detail(slug: str):
     """A conference's sessions, grouped by day in the conference's zone."""
     conference = get_conference(slug)
-    days = group_by_day(programme(conference), conference.zone)
-    return render_template("conferences/detail.html", conference=conference, days=days)
+    days = group_by_day(programme(conference), conference.zone, conference.day_change)
+    flagged = flagged_talk_ids(current_user, conference) if current_user.is_authenticated else set()
+    return render_template("conferences/detail.html", conference=conference, days=days, flagged=flagged)
 
 
 @bp.route("/c/new", methods=["GET", "POST"])

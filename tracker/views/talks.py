@@ -5,8 +5,11 @@ from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import url_for
+from flask_login import current_user
 from flask_login import login_required
 
+from ..changes import mark_seen
+from ..changes import unseen_changes
 from ..extensions import db
 from ..forms import TalkForm
 from ..models import Talk
@@ -24,7 +27,19 @@ def detail(slug: str, talk_id: int):
     """A session: when and where in the conference's zone, who, what, and what was written about it."""
     conference = get_conference(slug)
     talk = get_in_conference(Talk, conference, talk_id)
-    return render_template("talks/detail.html", conference=conference, talk=talk)
+    changes = unseen_changes(current_user, talk) if current_user.is_authenticated else []
+    return render_template("talks/detail.html", conference=conference, talk=talk, changes=changes)
+
+
+@bp.post("/<int:talk_id>/seen")
+@login_required
+def seen(slug: str, talk_id: int):
+    """The user has read what changed in a session of their agenda: stop flagging it."""
+    conference = get_conference(slug)
+    talk = get_in_conference(Talk, conference, talk_id)
+    mark_seen(current_user, talk)
+    db.session.commit()
+    return redirect(url_for(".detail", slug=slug, talk_id=talk_id))
 
 
 @bp.route("/new", methods=["GET", "POST"])

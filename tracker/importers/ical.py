@@ -1,0 +1,496 @@
+"""iCalendar (.ics, RFC 5545) schedules: each VEVENT is a session.
+
+A VEVENT's UID is its guid, SUMMARY its title, LOCATION its room, the first of its
+CATEGORIES its track, DESCRIPTION its abstract (HTML reduced to text), URL its link and
+STATUS:CANCELLED marks it cancelled. Times may carry a TZID (an IANA name, or a zone the
+file defines in a VTIMEZONE), be UTC ("Z") or be floating, which are read in the zone
+the user gives, else in the calendar's X-WR-TIMEZONE.
+
+Speakers: iCalendar has no field for them. A published calendar (METHOD:PUBLISH) invites
+nobody (RFC 5546 gives PUBLISH no ATTENDEE), so the people it lists as attendees are the
+ones presenting; elsewhere attendees are invitees and are not taken. A description whose
+first line is "Speaker: <names>" (as linux.conf.au writes) names them too.
+
+The file is unfolded as bytes and only then decoded as UTF-8: some writers fold lines in
+the middle of a multi-byte character.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
+from datetime import tzinfo
+from html.parser import HTMLParser
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar
+from icalendar import Component
+
+from .base import ParsedSchedule
+from .base import ParsedSpeaker
+from .base import ParsedTalk
+from .base import ParsedTrack
+from .base import ScheduleError
+from .base import check_times
+from .base import fixed_offset_zone
+from .base import require_zone
+from .base import speaker_key
+from .base import unique_guids
+from ..timezones import is_zone
+
+BOM = b"\xef\xbb\xbf"
+#: a line break followed by one space or tab continues the line before (RFC 5545 3.1)
+FOLD = re.compile(rb"\r?\n[ \t]")
+BEGIN_VEVENT = re.compile(rb"^BEGIN:VEVENT[ \t\r]*$", re.MULTILINE | re.IGNORECASE)
+SPEAKER_LINE = re.compile(r"\ASpeakers?:[ \t]*([^\n]+?)[ \t]*(?:\n|\Z)", re.IGNORECASE)
+NAME_SEPARATOR = re.compile(r"\s*(?:,|&|\band\b)\s*")
+DEFAULT_TITLE = "Imported calendar"
+
+
+class ICalImporter:
+    name = "ical"
+    label = "iCalendar (.ics)"
+
+    def sniff(self, head: bytes) -> bool:
+        return _starts_calendar(head)
+
+    def parse(self, data: bytes, *, timezone: str | None = None) -> ParsedSchedule:
+        data = data.removeprefix(BOM)
+        if not _starts_calendar(data):
+            raise ScheduleError("not an iCalendar file: it does not start with BEGIN:VCALENDAR")
+        text, stray_returns = _unfold_and_decode(data)
+        calendars = _read_calendars(text)
+        events = [event for calendar in calendars for event in calendar.walk("VEVENT")]
+        if not events:
+            raise ScheduleError("the calendar has no events (no VEVENT)")
+        calendar = calendars[0]
+        reader = _EventReader(calendar, calendars, timezone)
+        if stray_returns:
+            reader.repairs.append(f"{stray_returns} stray carriage returns inside lines: removed")
+        lines = _event_lines(data)
+        if len(lines) != len(events):
+            lines = [None] * len(events)
+        talks = [talk for event, line in zip(events, lines) if (talk := reader.read(event, line))]
+        if not talks:
+            raise ScheduleError("the calendar has only all-day events, and sessions need a "
+                                "start and an end time")
+        talks, renamed = unique_guids(talks)
+        zone, zone_repairs = reader.conference_zone()
+        return ParsedSchedule(
+            title=_text(calendar, "X-WR-CALNAME") or _text(calendar, "NAME") or DEFAULT_TITLE,
+            timezone=zone,
+            talks=tuple(talks),
+            speakers=tuple(reader.speakers.values()),
+            rooms=tuple(dict.fromkeys(talk.room for talk in talks if talk.room)),
+            tracks=tuple(ParsedTrack(name) for name in
+                         dict.fromkeys(talk.track for talk in talks if talk.track)),
+            url=_http_url(_text(calendar, "URL")),
+            repairs=tuple(reader.summary() + renamed + zone_repairs),
+        )
+
+
+def _starts_calendar(data: bytes) -> bool:
+    return data.removeprefix(BOM).lstrip()[:15].upper() == b"BEGIN:VCALENDAR"
+
+
+def _unfold_and_decode(data: bytes) -> tuple[str, int]:
+    """The unfolded text without carriage returns, and how many stray ones (not ending a
+    line, such as the first of CR CR LF) it had."""
+    unfolded = FOLD.sub(b"", data)
+    try:
+        text = unfolded.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ScheduleError(_where_not_utf8(data)) from None
+    stray = text.count("\r") - text.count("\r\n")
+    return text.replace("\r", ""), stray
+
+
+def _where_not_utf8(data: bytes) -> str:
+    """Name the first (unfolded) line that is not UTF-8, by its first physical line."""
+    logical: list[bytes] = []
+    first_line = 1
+    for number, line in enumerate(data.split(b"\n") + [b""], start=1):
+        line = line.removesuffix(b"\r")
+        if line[:1] in (b" ", b"\t"):
+            logical.append(line[1:])
+            continue
+        joined = b"".join(logical)
+        try:
+            joined.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            name = re.split(rb"[;:]", joined, maxsplit=1)[0].decode("ascii", "replace")
+            return (f"line {first_line} ({name}): not valid UTF-8 text (byte "
+                    f"0x{joined[exc.start]:02x}); iCalendar files must be UTF-8")
+        logical = [line]
+        first_line = number
+    return "the file is not valid UTF-8 text; iCalendar files must be UTF-8"
+
+
+def _read_calendars(text: str) -> list[Component]:
+    try:
+        components = Calendar.from_ical(text, multiple=True)
+    except (ValueError, TypeError, KeyError, IndexError) as exc:
+        raise ScheduleError(f"not a readable iCalendar file: {exc}") from None
+    calendars = [component for component in components if component.name == "VCALENDAR"]
+    if not calendars:
+        raise ScheduleError("the file ends before END:VCALENDAR: it is cut short or not "
+                            "an iCalendar file")
+    return calendars
+
+
+def _event_lines(data: bytes) -> list[int]:
+    """The line number of each BEGIN:VEVENT, to say where an event is."""
+    lines = []
+    position, line = 0, 1
+    for match in BEGIN_VEVENT.finditer(data):
+        line += data.count(b"\n", position, match.start())
+        position = match.start()
+        lines.append(line)
+    return lines
+
+
+def _single(component: Component, name: str):
+    """A property that should appear once: the first if the file repeats it."""
+    value = component.get(name)
+    if isinstance(value, list):
+        return value[0] if value else None
+    return value
+
+
+def _text(component: Component, name: str) -> str:
+    value = _single(component, name)
+    return "" if value is None else str(value).strip()
+
+
+def _http_url(url: str) -> str:
+    return url if url.lower().startswith(("http://", "https://")) else ""
+
+
+@dataclass
+class _EventReader:
+    """Turns VEVENTs into talks, remembering the speakers, zones and repairs on the way."""
+
+    calendar: Component
+    calendars: list[Component]
+    #: the user's zone name, if given
+    timezone: str | None
+    speakers: dict[str, ParsedSpeaker] = field(default_factory=dict)
+    repairs: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    all_day: list[str] = field(default_factory=list)
+    #: IANA names of the TZIDs that sessions start in, in order of first use
+    start_zones: dict[str, None] = field(default_factory=dict)
+    first_offset: timedelta | None = None
+
+    def __post_init__(self) -> None:
+        self.user_zone = require_zone(self.timezone, "the time zone given") if self.timezone else None
+        self.calendar_zone = self._calendar_zone() if not self.user_zone else None
+        self.floating_zone = self.user_zone or self.calendar_zone
+        self.definitions = {_text(zone, "TZID"): zone for calendar in self.calendars
+                            for zone in calendar.walk("VTIMEZONE")}
+        self.zones: dict[str, tzinfo] = {}
+        self.published = _text(self.calendar, "METHOD").upper() == "PUBLISH"
+
+    def _calendar_zone(self) -> str | None:
+        name = _text(self.calendar, "X-WR-TIMEZONE")
+        return require_zone(name, "X-WR-TIMEZONE") if name else None
+
+    def count(self, what: str) -> None:
+        self.counts[what] = self.counts.get(what, 0) + 1
+
+    def read(self, event: Component, line: int | None) -> ParsedTalk | None:
+        """The event as a talk, or None for an all-day event."""
+        uid = _text(event, "UID")
+        where = (f"event “{uid}”" if uid else "event without UID") + (f" (line {line})" if line else "")
+        title = _text(event, "SUMMARY")
+        if not title:
+            raise ScheduleError(f"{where}: no title (SUMMARY)")
+        start = _date_value(event, "DTSTART", where)
+        if start is None:
+            raise ScheduleError(f"{where}: no start time (DTSTART)")
+        if not isinstance(start, datetime):
+            self.all_day.append(title)
+            return None
+        starts_at = self.instant(start, _single(event, "DTSTART").params, where, "DTSTART", first=True)
+        ends_at = self.end(event, starts_at, where)
+        check_times(starts_at, ends_at, where)
+        if not uid:
+            self.count("no uid")
+        if event.get("RRULE") or event.get("RDATE"):
+            self.count("repeats")
+        if event.errors and any(name is None for name, _ in event.errors):
+            self.count("bad lines")
+        room = _text(event, "LOCATION") or None
+        if room is None:
+            self.count("no room")
+        url = _text(event, "URL")
+        if url and not _http_url(url):
+            self.count("bad url")
+        speakers, description = self.people(event)
+        summary = _single(event, "SUMMARY")
+        return ParsedTalk(
+            guid=uid or f"title:{title.casefold()}",
+            title=title,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            external_id=uid or None,
+            room=room,
+            track=_first_category(event),
+            abstract=html_to_text(description),
+            language=str(summary.params.get("LANGUAGE", "")).strip(),
+            status="cancelled" if _text(event, "STATUS").upper() == "CANCELLED" else "confirmed",
+            url=_http_url(url),
+            speakers=speakers,
+        )
+
+    def end(self, event: Component, starts_at: datetime, where: str) -> datetime:
+        end = _date_value(event, "DTEND", where)
+        if end is not None:
+            if not isinstance(end, datetime):
+                raise ScheduleError(f"{where}: DTEND {end} is a date, but DTSTART is a date-time")
+            return self.instant(end, _single(event, "DTEND").params, where, "DTEND")
+        duration = _date_value(event, "DURATION", where)
+        if isinstance(duration, timedelta):
+            return starts_at + duration
+        raise ScheduleError(f"{where}: no end time (DTEND) or DURATION")
+
+    def instant(self, moment: datetime, params, where: str, name: str, first: bool = False) -> datetime:
+        """The absolute instant of a DTSTART or DTEND value.
+
+        :param first: this is a session's start, which decides the conference's zone
+            when the file names none
+        """
+        tzid = params.get("TZID")
+        if tzid:
+            zone = self.zone(str(tzid), where, name)
+            if first and is_zone(str(tzid)):
+                self.start_zones.setdefault(str(tzid), None)
+            utc = _wall_to_utc(moment.replace(tzinfo=None), zone, str(tzid), where)
+        elif moment.tzinfo is not None:
+            utc = moment.astimezone(UTC)
+        elif self.floating_zone:
+            self.count("floating")
+            utc = _wall_to_utc(moment, ZoneInfo(self.floating_zone), self.floating_zone, where)
+        else:
+            raise ScheduleError(
+                f"{where}: {name} {moment:%Y-%m-%d %H:%M} is a floating time (no TZID and "
+                "no Z) and the file gives no time zone (X-WR-TIMEZONE): give the time zone")
+        if first and self.first_offset is None:
+            self.first_offset = moment.replace(tzinfo=None) - utc.replace(tzinfo=None)
+        return utc
+
+    def zone(self, tzid: str, where: str, name: str) -> tzinfo:
+        """An IANA zone by its name, else the file's own VTIMEZONE of that TZID."""
+        if tzid not in self.zones:
+            if is_zone(tzid):
+                self.zones[tzid] = ZoneInfo(tzid)
+            elif tzid in self.definitions:
+                try:
+                    self.zones[tzid] = self.definitions[tzid].to_tz(lookup_tzid=False)
+                except (ValueError, TypeError, KeyError) as exc:
+                    raise ScheduleError(f"VTIMEZONE “{tzid}” cannot be read: {exc}") from None
+            else:
+                raise ScheduleError(f"{where}: {name} has the time zone TZID=“{tzid}”, which is "
+                                    "neither an IANA time zone nor defined in the file (VTIMEZONE)")
+        return self.zones[tzid]
+
+    def people(self, event: Component) -> tuple[tuple[str, ...], str]:
+        """The event's speakers' keys, and its description without a speaker line."""
+        description = _text(event, "DESCRIPTION")
+        names = _attendee_names(event)
+        if names and not self.published:
+            self.count("invitees")
+            names = []
+        if not names and (match := SPEAKER_LINE.match(description)):
+            names = [name for name in NAME_SEPARATOR.split(match[1]) if name]
+            description = description[match.end():]
+            self.count("speaker line")
+        keys = []
+        for name in names:
+            key = speaker_key(None, name)
+            self.speakers.setdefault(key, ParsedSpeaker(key=key, name=name))
+            keys.append(key)
+        return tuple(dict.fromkeys(keys)), description
+
+    def conference_zone(self) -> tuple[str, list[str]]:
+        """The zone to show the conference in: the user's, the calendar's X-WR-TIMEZONE,
+        the TZID the sessions start in, else a fixed offset (UTC for UTC-only files)."""
+        if self.user_zone or self.calendar_zone:
+            return self.user_zone or self.calendar_zone, []
+        names = list(self.start_zones)
+        if len(names) == 1:
+            return names[0], []
+        if names:
+            return names[0], [f"sessions start in {len(names)} time zones ({', '.join(names)}): "
+                              f"showing times in {names[0]}, the first; give the time zone "
+                              "to choose another"]
+        zone = fixed_offset_zone(self.first_offset)
+        if zone == "UTC":
+            return zone, ["no time zone name in the file and its times are in UTC: showing "
+                          "times in UTC; give the conference's time zone to show local times"]
+        return zone, [f"no time zone name in the file: showing times at the fixed offset "
+                      f"UTC{_offset(self.first_offset)} ({zone}); give the time zone to use "
+                      "local rules"]
+
+    def summary(self) -> list[str]:
+        """The repairs made, one sentence each."""
+        messages = {
+            "no uid": "{} events without a UID: identified by their title",
+            "repeats": "{} repeating events (RRULE or RDATE): imported their first occurrence only",
+            "bad lines": "{} events with unreadable lines: those lines ignored",
+            "no room": "{} sessions without a room (LOCATION): left without one",
+            "bad url": "{} session URLs that are not http(s): dropped",
+            "invitees": "{} events list attendees, but the calendar is not published "
+                        "(METHOD:PUBLISH), so they are invitees: not taken as speakers",
+            "speaker line": "{} descriptions start with a “Speaker:” line: taken as the speakers",
+            "floating": f"{{}} sessions have floating times (no TZID and no Z): read in "
+                        f"{self.floating_zone}",
+        }
+        repairs = list(self.repairs)
+        if self.all_day:
+            shown = ", ".join(f"“{title}”" for title in self.all_day[:3])
+            more = ", …" if len(self.all_day) > 3 else ""
+            repairs.append(f"{len(self.all_day)} all-day events skipped, as sessions need a "
+                           f"start and an end time: {shown}{more}")
+        repairs += [message.format(self.counts[what]) for what, message in messages.items()
+                    if self.counts.get(what)]
+        return repairs
+
+
+def _date_value(event: Component, name: str, where: str) -> datetime | date | timedelta | None:
+    value = _single(event, name)
+    if value is None:
+        return None
+    try:
+        return value.dt
+    except (ValueError, AttributeError):
+        raise ScheduleError(f"{where}: {name} “{value}” is not a valid iCalendar "
+                            "date, date-time or duration") from None
+
+
+def _wall_to_utc(wall: datetime, zone: tzinfo, zone_name: str, where: str) -> datetime:
+    """A wall-clock time in `zone` as UTC, with the rule of tracker.timezones.local_to_utc
+    (the first of a repeated hour; a skipped time is refused), which needs a ZoneInfo
+    where a VTIMEZONE gives another tzinfo."""
+    utc = wall.replace(tzinfo=zone).astimezone(UTC)
+    if utc.astimezone(zone).replace(tzinfo=None) != wall:
+        raise ScheduleError(f"{where}: {wall:%Y-%m-%d %H:%M} does not exist in {zone_name}: "
+                            "the clocks skip it")
+    return utc
+
+
+def _offset(offset: timedelta) -> str:
+    sign = "-" if offset < timedelta(0) else "+"
+    minutes = abs(int(offset.total_seconds())) // 60
+    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _first_category(event: Component) -> str | None:
+    value = _single(event, "CATEGORIES")
+    for category in getattr(value, "cats", ()):
+        if name := str(category).strip():
+            return name
+    return None
+
+
+def _attendee_names(event: Component) -> list[str]:
+    """Names of the people (not rooms or resources) attending."""
+    attendees = event.get("ATTENDEE") or []
+    if not isinstance(attendees, list):
+        attendees = [attendees]
+    names = []
+    for attendee in attendees:
+        params = getattr(attendee, "params", {})
+        person = str(params.get("CUTYPE", "INDIVIDUAL")).upper() == "INDIVIDUAL"
+        taking_part = str(params.get("ROLE", "")).upper() != "NON-PARTICIPANT"
+        if person and taking_part and (name := str(params.get("CN", "")).strip()):
+            names.append(name)
+    return names
+
+
+#: HTML elements whose tags are markup; any other <word> is text, like "<branch-name>"
+INLINE_TAGS = frozenset({"a", "abbr", "b", "big", "cite", "code", "em", "font", "i", "img",
+                         "kbd", "mark", "q", "s", "small", "span", "strike", "strong", "sub",
+                         "sup", "tt", "u", "var", "td", "th"})
+PARAGRAPH_TAGS = frozenset({"p", "div", "ul", "ol", "dl", "h1", "h2", "h3", "h4", "h5", "h6",
+                            "blockquote", "pre", "table", "tr", "hr", "section", "article",
+                            "header", "footer", "figure"})
+LINE_TAGS = frozenset({"br", "li", "dt", "dd"})
+SKIPPED_TAGS = frozenset({"script", "style"})
+KNOWN_TAGS = INLINE_TAGS | PARAGRAPH_TAGS | LINE_TAGS | SKIPPED_TAGS
+#: tags whose presence means the text is HTML proper, where a line break is only a space
+HTML_LAYOUT_TAGS = frozenset({"p", "br", "div"})
+TAG = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)(?:\s[^<>]*)?/?>")
+#: stand-ins for the breaks the markup asks for, resolved once all text is in
+PARAGRAPH = "\x00"
+LINE = "\x01"
+BREAKS = re.compile(r"\s*[\x00\x01][\s\x00\x01]*")
+SPACES = re.compile(r"[ \t\f\v]+")
+
+
+def html_to_text(text: str) -> str:
+    """Plain text of a description that may hold HTML.
+
+    Many calendars mix the two: plain text whose line breaks matter, with a few tags
+    (kielux), or HTML proper whose line breaks are wrapping (33c3). Text without HTML
+    tags is returned as it is; text with <p>, <br> or <div> is read as HTML proper;
+    otherwise line breaks are kept and the tags are dropped. Paragraphs are separated
+    by blank lines; list items start a line with "- ".
+    """
+    tags = {name.lower() for name in TAG.findall(text)}
+    if not tags & KNOWN_TAGS:
+        return text.strip()
+    extractor = _TextExtractor(keep_line_breaks=not tags & HTML_LAYOUT_TAGS)
+    extractor.feed(text.replace(PARAGRAPH, "").replace(LINE, ""))
+    extractor.close()
+    return extractor.text()
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self, keep_line_breaks: bool):
+        super().__init__(convert_charrefs=True)
+        self.keep_line_breaks = keep_line_breaks
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag not in KNOWN_TAGS:
+            self.parts.append(self.get_starttag_text() or "")
+        elif tag in SKIPPED_TAGS:
+            self.skipping += 1
+        elif tag in PARAGRAPH_TAGS:
+            self.parts.append(PARAGRAPH)
+        elif tag == "li":
+            self.parts.append(LINE + "- ")
+        elif tag in LINE_TAGS:
+            self.parts.append(LINE)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in KNOWN_TAGS:
+            self.parts.append(f"</{tag}>")
+        elif tag in SKIPPED_TAGS:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in PARAGRAPH_TAGS:
+            self.parts.append(PARAGRAPH)
+        elif tag in LINE_TAGS - {"br"}:
+            self.parts.append(LINE)
+
+    def handle_data(self, data: str) -> None:
+        if self.skipping:
+            return
+        if self.keep_line_breaks:
+            data = re.sub(r"\n[ \t]*\n\s*", PARAGRAPH, data).replace("\n", LINE)
+        self.parts.append(data)
+
+    def text(self) -> str:
+        joined = SPACES.sub(" ", "".join(self.parts).replace("\n", " "))
+        return BREAKS.sub(_break, joined).strip()
+
+
+def _break(match: re.Match) -> str:
+    return "\n\n" if PARAGRAPH in match[0] else "\n"
