@@ -1,0 +1,110 @@
+"""Reading schedules from files and from URLs, against an HTTP server on 127.0.0.1."""
+
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
+from http.server import ThreadingHTTPServer
+
+import pytest
+
+from tracker.importers import ScheduleError
+from tracker.sources import read_source
+
+LIMIT = 1000
+
+
+class Handler(BaseHTTPRequestHandler):
+    """A few misbehaving web servers in one."""
+
+    def do_GET(self):
+        if self.path == "/schedule.xml":
+            self.reply(b"<schedule/>", {"Content-Length": "11"})
+        elif self.path == "/declared-too-big":
+            self.reply(b"", {"Content-Length": str(10 * LIMIT)})
+        elif self.path == "/endless":
+            self.send_response(200)
+            self.end_headers()
+            for _ in range(100):  # no Content-Length: the cap must stop the read
+                self.wfile.write(b"x" * 100)
+        elif self.path == "/to-file":
+            self.reply(b"", {"Location": "file:///etc/passwd"}, status=302)
+        elif self.path == "/to-ftp":
+            self.reply(b"", {"Location": "ftp://127.0.0.1/schedule.xml"}, status=302)
+        elif self.path == "/to-schedule":
+            self.reply(b"", {"Location": "/schedule.xml"}, status=301)
+        elif self.path == "/slow":
+            time.sleep(2)
+            self.reply(b"late", {})
+        else:
+            self.reply(b"not here", {}, status=404)
+
+    def reply(self, body: bytes, headers: dict, status: int = 200):
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+
+
+def read(source, timeout=5.0):
+    return read_source(source, max_bytes=LIMIT, timeout=timeout)
+
+
+def test_fetches_a_url_and_follows_http_redirects(server):
+    assert read(f"{server}/schedule.xml") == b"<schedule/>"
+    assert read(f"{server}/to-schedule") == b"<schedule/>"
+
+
+@pytest.mark.parametrize(("path", "message"), [
+    ("/declared-too-big", "is larger than the 0.000953674 MB this instance accepts"),
+    ("/endless", "is larger than"),
+    ("/to-file", "Redirection to url 'file:///etc/passwd' is not allowed"),
+    ("/to-ftp", "redirects to ftp://127.0.0.1/schedule.xml, which is not http or https"),
+    ("/missing", "answered 404 Not Found"),
+])
+def test_refuses_what_a_server_should_not_make_us_read(server, path, message):
+    with pytest.raises(ScheduleError, match=message):
+        read(server + path)
+
+
+def test_gives_up_after_the_timeout(server):
+    started = time.monotonic()
+    with pytest.raises(ScheduleError, match="did not answer within 0.5 seconds|timed out"):
+        read(f"{server}/slow", timeout=0.5)
+    assert time.monotonic() - started < 1.9
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.org/schedule.xml",
+                                 "gopher://example.org/"])
+def test_only_http_and_https(url):
+    with pytest.raises(ScheduleError, match="only http and https"):
+        read(url)
+
+
+def test_nobody_listening():
+    with pytest.raises(ScheduleError, match="cannot fetch http://127.0.0.1:9/"):
+        read("http://127.0.0.1:9/")
+
+
+def test_local_files(tmp_path):
+    path = tmp_path / "schedule.xml"
+    path.write_bytes(b"<schedule/>")
+    assert read(str(path)) == b"<schedule/>"
+    path.write_bytes(b"x" * (LIMIT + 1))
+    with pytest.raises(ScheduleError, match="is larger than"):
+        read(str(path))
+    with pytest.raises(ScheduleError, match="cannot read .*missing.xml: No such file or directory"):
+        read(str(tmp_path / "missing.xml"))
