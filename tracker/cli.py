@@ -1,5 +1,7 @@
 """Command-line tools: `flask --app tracker <command>`. (`db upgrade` comes from Flask-Migrate.)"""
 
+import sys
+
 import click
 from flask import Flask
 from flask import current_app
@@ -68,7 +70,7 @@ def import_command(source: str, slug: str | None, format: str | None, timezone: 
                            timeout=current_app.config["IMPORT_TIMEOUT"])
         parsed, format = parse_schedule(data, format=format, timezone=timezone, slug=slug)
         with click.progressbar(length=len(parsed.talks), label="Saving sessions",
-                               file=click.get_text_stream("stderr")) as bar:
+                               file=sys.stderr) as bar:
             report = save_schedule(parsed, slug=slug or slug_for(parsed), source=source,
                                    format=format, content_hash=content_hash(data), progress=bar.update)
         db.session.commit()

@@ -2,9 +2,16 @@
 
 from .base import Importer
 from .base import ScheduleError
+from .csv_file import CsvImporter
+from .frab_json import FrabJsonImporter
+from .frab_xml import FrabXmlImporter
+from .ical import ICalImporter
 
-#: --format name -> importer; filled in as the format modules land
-IMPORTERS: dict[str, Importer] = {}
+#: --format name -> importer, in the order detect_format() asks them
+IMPORTERS: dict[str, Importer] = {
+    importer.name: importer
+    for importer in (FrabXmlImporter(), FrabJsonImporter(), ICalImporter(), CsvImporter())
+}
 
 
 def detect_format(data: bytes) -> str:

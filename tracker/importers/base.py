@@ -9,17 +9,25 @@ message that names the problem and where it is; anything it repaired is said in
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field
 from dataclasses import replace
 from datetime import date
 from datetime import datetime
 from datetime import timedelta
+from functools import cached_property
 from typing import ClassVar
 from typing import Protocol
+from urllib.parse import urlsplit
 
 from ..models import TALK_KINDS
+from ..models import TALK_STATUSES
 from ..timezones import is_zone
+from .text import examples
+from .text import plural
 
 
 class ScheduleError(ValueError):
@@ -124,6 +132,7 @@ class Importer(Protocol):
 #: source session types, lower-cased, to tracker's kinds; anything else is a "talk"
 KIND_ALIASES = {
     "lecture": "talk", "talk": "talk", "presentation": "talk", "contest": "other",
+    "devroom": "talk", "maintrack": "talk",
     "keynote": "keynote", "plenary": "keynote",
     "lightning": "lightning", "lightning talk": "lightning", "lightning_talk": "lightning",
     "lightningtalk": "lightning", "lightning-talk": "lightning",
@@ -131,15 +140,34 @@ KIND_ALIASES = {
     "podium": "panel", "panel": "panel", "discussion": "panel", "panel discussion": "panel",
     "meeting": "bof", "bof": "bof", "birds of a feather": "bof",
     "social": "social", "party": "social", "concert": "social", "dinner": "social",
+    "dj set": "social", "djset": "social",
     "film": "other", "performance": "other", "other": "other", "break": "other",
 }
+assert set(KIND_ALIASES.values()) <= set(TALK_KINDS)
+#: a session type's trailing note, as in DebConf's "BoF (45 minutes)"
+TYPE_NOTE = re.compile(r"\s*\(.*\)\s*$")
+#: states (frab and pretalx state, iCalendar STATUS) of a session that will not take place
+CANCELLED_STATES = frozenset({"canceled", "cancelled", "withdrawn", "deleted", "rejected"})
+assert "cancelled" in TALK_STATUSES
+
+
+def known_kind(raw: str | None) -> str | None:
+    """The kind a source's session type names, or None if it names none: the whole type
+    without a trailing note ("BoF (45 minutes)"), else its first word, as pretalx's free
+    text types have it ("Workshop 60 Min", "LightningTalk 15min")."""
+    words = TYPE_NOTE.sub("", raw or "").lower().split()
+    whole = KIND_ALIASES.get(" ".join(words))
+    return whole or (KIND_ALIASES.get(words[0]) if words else None)
 
 
 def normalise_kind(raw: str | None) -> str:
-    """A source's session type as one of TALK_KINDS."""
-    kind = KIND_ALIASES.get((raw or "").strip().lower(), "talk")
-    assert kind in TALK_KINDS
-    return kind
+    """A source's session type as one of TALK_KINDS; see known_kind()."""
+    return known_kind(raw) or "talk"
+
+
+def normalise_status(raw: str | None) -> str:
+    """A source's state as one of TALK_STATUSES: whether the session still takes place."""
+    return "cancelled" if (raw or "").strip().lower() in CANCELLED_STATES else "confirmed"
 
 
 def parse_duration(text: str, where: str) -> timedelta:
@@ -167,7 +195,28 @@ def speaker_key(source_id: object, name: str) -> str:
     """Deduplicate people by the source's id, else by their name."""
     if source_id not in (None, ""):
         return f"id:{source_id}"
-    return "name:" + " ".join(name.split()).casefold()
+    return "name:" + name_key(name)
+
+
+def name_key(name: str) -> str:
+    """A person's name as compared: white space folded, case-folded."""
+    return " ".join(name.split()).casefold()
+
+
+def in_order_of_use(names: Iterable[str | None]) -> tuple[str, ...]:
+    """Room or track names as sessions first use them, each once."""
+    return tuple(dict.fromkeys(name for name in names if name))
+
+
+def http_url(raw: str) -> str:
+    """`raw` if it is an absolute http(s) URL with a host, else "": other schemes
+    (javascript:, mailto:) and relative references are no links for a session page."""
+    raw = raw.strip()
+    try:
+        parts = urlsplit(raw)
+    except ValueError:  # such as an unclosed "[" of an IPv6 host
+        return ""
+    return raw if parts.scheme.lower() in ("http", "https") and parts.netloc else ""
 
 
 def fixed_offset_zone(offset: timedelta) -> str:
@@ -189,12 +238,109 @@ def require_zone(name: str, where: str) -> str:
     return name
 
 
+def choose_zone(given: str | None, named: str, field_name: str, times: Iterable[str]
+                ) -> tuple[str, list[str]]:
+    """The conference's zone in a frab schedule: the user's, else the one the file names
+    (in `field_name`), else the fixed offset of the first of `times` that has one.
+
+    :return: the zone's name and the repair made, if any
+    """
+    if given and given.strip():
+        return require_zone(given, "the time zone given"), []
+    if named:
+        return require_zone(named, field_name), []
+    offset = first_offset(times)
+    if offset is None:
+        raise ScheduleError(
+            f"the file gives no time zone (no {field_name}, and its times have no UTC offsets): "
+            "give the time zone its times are in, such as Europe/Brussels")
+    return zone_of_offset(offset)
+
+
+def first_offset(times: Iterable[str]) -> timedelta | None:
+    """The UTC offset of the first ISO 8601 date and time that has one; the others (dates,
+    floating times, unreadable ones, which their session reports) are passed over."""
+    for raw in times:
+        try:
+            offset = datetime.fromisoformat(raw.strip()).utcoffset()
+        except ValueError:
+            continue
+        if offset is not None:
+            return offset
+    return None
+
+
+def zone_of_offset(offset: timedelta) -> tuple[str, list[str]]:
+    """The zone for a file that names none, from the UTC offset of its first time, and
+    the repair that says so."""
+    zone = fixed_offset_zone(offset)
+    if zone == "UTC":
+        return zone, ["no time zone name in the file and its times are in UTC: showing times "
+                      "in UTC; give the conference's time zone to show local times"]
+    return zone, [f"no time zone name in the file: showing times at the fixed offset "
+                  f"UTC{format_offset(offset)} ({zone}); give the time zone to use local rules"]
+
+
+def format_offset(offset: timedelta) -> str:
+    """"+01:00", "-07:00", "+05:30"."""
+    sign = "-" if offset < timedelta(0) else "+"
+    hours, minutes = divmod(abs(int(offset.total_seconds())) // 60, 60)
+    return f"{sign}{hours:02d}:{minutes:02d}"
+
+
 def check_times(starts_at: datetime, ends_at: datetime, where: str) -> None:
     if starts_at.tzinfo is None or ends_at.tzinfo is None:
         raise ScheduleError(f"{where}: time without a time zone")
     if ends_at <= starts_at:
         raise ScheduleError(f"{where}: ends ({ends_at.isoformat()}) before it starts "
                             f"({starts_at.isoformat()})")
+
+
+#: how long a session is shown whose source gives it no length, where the schedule has no
+#: time slot of its own
+DEFAULT_LENGTH = timedelta(minutes=15)
+
+
+class Lengths:
+    """One policy for sessions whose source gives no length, or a zero one, in every format:
+    they are kept, shown as long as the schedule's time slot (frab's timeslot_duration),
+    else DEFAULT_LENGTH, and the repairs say so. A negative length is no gap but a broken
+    file: check_times() refuses it.
+
+    :param missing: how the format gives no length, for the repair: "<duration> empty or 00:00"
+    :param timeslot: reads the schedule's time slot, only if some session needs it
+    :param timeslot_name: where the format writes it: "<timeslot_duration>"
+    """
+
+    def __init__(self, missing: str, timeslot: Callable[[], timedelta | None] | None = None,
+                 timeslot_name: str = "") -> None:
+        self.missing = missing
+        self.timeslot = timeslot
+        self.timeslot_name = timeslot_name
+        self.places: list[str] = []
+
+    @cached_property
+    def default(self) -> tuple[timedelta, str]:
+        """How long a session with no length is shown, and why that long."""
+        timeslot = self.timeslot() if self.timeslot else None
+        if timeslot:
+            return timeslot, f"the schedule's {self.timeslot_name}"
+        return DEFAULT_LENGTH, "a default"
+
+    def end(self, starts_at: datetime, ends_at: datetime | None, where: str) -> datetime:
+        """`ends_at`, or the default length after the start where it is None or the start."""
+        if ends_at is not None and ends_at != starts_at:
+            return ends_at
+        self.places.append(where)
+        return starts_at + self.default[0]
+
+    def repairs(self) -> list[str]:
+        if not self.places:
+            return []
+        length, source = self.default
+        minutes = int(length.total_seconds() // 60)
+        return [f"{plural(len(self.places), 'session')} with no length ({self.missing}: "
+                f"{examples(self.places)}): shown {minutes} minutes long, {source}"]
 
 
 def unique_guids(talks: list[ParsedTalk]) -> tuple[list[ParsedTalk], list[str]]:
@@ -212,5 +358,7 @@ def unique_guids(talks: list[ParsedTalk]) -> tuple[list[ParsedTalk], list[str]]:
             renamed += 1
             talk = replace(talk, guid=f"{talk.guid}#{count}")
         result.append(talk)
-    repairs = [f"{renamed} duplicate session ids: kept the first, renamed the rest"] if renamed else []
-    return result, repairs
+    if not renamed:
+        return result, []
+    return result, [f"{plural(renamed, 'session')} had a guid used before: kept the first, "
+                    "renamed the rest (#2, #3...)"]

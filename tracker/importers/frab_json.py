@@ -46,7 +46,8 @@ _SNIFF = re.compile(rb'\A(?:\xef\xbb\xbf)?\s*\{.*?(?<!\\)"schedule"\s*:', re.DOT
 _CLOCK_TIME = re.compile(r"(\d{1,2}):(\d{2})")
 _ISO_DURATION = re.compile(r"P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
 #: "www.example.org/x" or "example.org": a web address written without its scheme
-_BARE_HOST = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?::\d+)?(?:[/?#]|$)", re.IGNORECASE)
+_BARE_HOST = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?::\d+)?(?:[/?#]|$)",
+                        re.IGNORECASE)
 _COLOR = re.compile(r"#([0-9a-f]{6}|[0-9a-f]{3})", re.IGNORECASE)
 #: states (schedule2 ``state``, or a ``status``) of a session that will not take place
 _CANCELLED_STATES = frozenset({"canceled", "cancelled", "withdrawn", "deleted", "rejected"})
@@ -120,7 +121,8 @@ def _schedule_parts(document: object) -> tuple[dict, dict]:
 
 
 def _json_type(value: object) -> str:
-    names = {list: "array", str: "string", bool: "true/false", type(None): "null"}
+    names = {dict: "object", list: "array", str: "string", bool: "true/false",
+             type(None): "null"}
     return names.get(type(value), "number")
 
 
@@ -142,7 +144,6 @@ def _list(value: object, where: str) -> list:
 
 @dataclass(frozen=True)
 class _Day:
-    index: int
     date: date
     #: the day's start and end as the file writes them (v1 day_start/day_end, schedule2 start/end)
     start: str | None
@@ -163,8 +164,8 @@ class _Listed:
 
 def _days(conference: dict) -> list[_Day]:
     days = []
-    for index, raw in enumerate(_list(conference.get("days"), "“conference.days”")):
-        where = f"day {index + 1} of “conference.days”"
+    for number, raw in enumerate(_list(conference.get("days"), "“conference.days”"), 1):
+        where = f"day {number} of “conference.days”"
         raw = _object(raw, where)
         try:
             day = date.fromisoformat(str(raw.get("date")))
@@ -175,7 +176,7 @@ def _days(conference: dict) -> list[_Day]:
         if not isinstance(rooms, dict):
             raise ScheduleError(f"day {day}: “rooms” is a JSON {_json_type(rooms)}, not an "
                                 "object of room name to events")
-        days.append(_Day(index, day, _string_or_none(raw.get("day_start") or raw.get("start")),
+        days.append(_Day(day, _string_or_none(raw.get("day_start") or raw.get("start")),
                          _string_or_none(raw.get("day_end") or raw.get("end")), rooms))
     return days
 
@@ -367,6 +368,11 @@ class _HtmlText(HTMLParser):
         elif tag not in self.INLINE:
             self.pieces.append(self.get_starttag_text() or "")
 
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """``<br/>``: a start tag alone (the default would also end an unknown one)."""
+        if tag not in self.HIDDEN:
+            self.handle_starttag(tag, attrs)
+
     def handle_endtag(self, tag: str) -> None:
         if tag in self.HIDDEN:
             self.hidden = max(0, self.hidden - 1)
@@ -379,8 +385,8 @@ class _HtmlText(HTMLParser):
         if self.hidden:
             return
         data = data.replace("\r\n", "\n").replace("\r", "\n")
-        paragraphs = re.split(r"\n[ \t]*\n\s*", data)
-        self.pieces.append("\n\n".join(re.sub(r"\s+", " ", part) for part in paragraphs))
+        paragraphs = re.split(r"\n[ \t]*\n[ \t\n]*", data)
+        self.pieces.append("\n\n".join(re.sub(r"[ \t\n\f\v]+", " ", part) for part in paragraphs))
 
 
 def _kind(raw: object) -> str:
@@ -423,20 +429,20 @@ class _Reader:
         self.declared_rooms = _declared_rooms(schedule, conference)
         self.room_names_by_guid = _room_names_by_guid(conference)
         self.declared_tracks = _declared_tracks(conference)
-        self.people_by_guid = {person["guid"]: person
+        self.people_by_guid = {_plain(person.get("guid")): person
                                for person in _list(schedule.get("persons"), "“schedule.persons”")
-                               if isinstance(person, dict) and person.get("guid")}
+                               if isinstance(person, dict) and _plain(person.get("guid"))}
         self._day_ranges: list[tuple[datetime, datetime, date]] | None = None
 
     def talk(self, item: _Listed) -> ParsedTalk:
         event, where = item.event, item.where
-        title = _plain(event.get("title"))
+        language = _plain(event.get("language")) or self.default_language
+        title = _plain(_localised(event.get("title"), language))
         if not title:
             raise ScheduleError(f"{where}: no title")
         starts_at = self._start(item)
         ends_at = self._end(event, starts_at, where)
         check_times(starts_at, ends_at, where)
-        language = _plain(event.get("language")) or self.default_language
         links = self._links(event, where)
         return ParsedTalk(
             guid=self._guid(event, title),
@@ -457,7 +463,7 @@ class _Reader:
             slides_url=next((link.url for link, kind in links if kind in _SLIDE_TYPES), ""),
             video_url=next((link.url for link, kind in links if kind in _VIDEO_TYPES), ""),
             speakers=self._speaker_keys(event, where),
-            links=tuple(link for link, _kind_of_link in links),
+            links=tuple(link for link, _type in links),
         )
 
     # identity and state
@@ -596,7 +602,7 @@ class _Reader:
             return ""
         if _absolute_web_url(text):
             return text
-        if urlsplit(text).scheme:
+        if _scheme(text) != "":
             self.counts["not web"] += 1
             return ""
         if text.endswith("/original/missing.png"):
@@ -658,7 +664,8 @@ class _Reader:
     def _speaker(self, person: object, where: str) -> ParsedSpeaker | None:
         """frab gives ``id`` and ``public_name``, pretalx ``code`` and ``name`` (and perhaps a
         ``guid``), schedule2 a ``guid`` whose details are in ``schedule.persons``; some files
-        give only a name."""
+        give only a name. The id comes first, as in the frab XML importer, so that the same
+        schedule read from either format names its people alike."""
         if isinstance(person, str):
             person = {"name": person}
         if not isinstance(person, dict):
@@ -670,7 +677,7 @@ class _Reader:
         if not name:
             self.counts["nameless person"] += 1
             return None
-        source_id = next((_plain(details.get(key)) for key in ("guid", "id", "code")
+        source_id = next((_plain(details.get(key)) for key in ("id", "guid", "code")
                           if _plain(details.get(key))), None)
         return ParsedSpeaker(
             key=speaker_key(source_id, name),
@@ -707,8 +714,19 @@ class _Reader:
 
 def _absolute_web_url(raw: object) -> str:
     text = _plain(raw)
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # such as an unclosed "[" of an IPv6 host
+        return ""
     return text if parts.scheme.lower() in ("http", "https") and parts.netloc else ""
+
+
+def _scheme(text: str) -> str | None:
+    """The URL's scheme, "" for a relative URL, None for one that cannot be read."""
+    try:
+        return urlsplit(text).scheme.lower()
+    except ValueError:
+        return None
 
 
 def _duration(text: str, where: str) -> timedelta:

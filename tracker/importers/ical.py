@@ -4,7 +4,8 @@ A VEVENT's UID is its guid, SUMMARY its title, LOCATION its room, the first of i
 CATEGORIES its track, DESCRIPTION its abstract (HTML reduced to text), URL its link and
 STATUS:CANCELLED marks it cancelled. Times may carry a TZID (an IANA name, or a zone the
 file defines in a VTIMEZONE), be UTC ("Z") or be floating, which are read in the zone
-the user gives, else in the calendar's X-WR-TIMEZONE.
+the user gives, else in the calendar's X-WR-TIMEZONE. All-day events and events that end
+when they start cannot be sessions: they are skipped, and the repairs name them.
 
 Speakers: iCalendar has no field for them. A published calendar (METHOD:PUBLISH) invites
 nobody (RFC 5546 gives PUBLISH no ATTENDEE), so the people it lists as attendees are the
@@ -46,7 +47,7 @@ from ..timezones import is_zone
 BOM = b"\xef\xbb\xbf"
 #: a line break followed by one space or tab continues the line before (RFC 5545 3.1)
 FOLD = re.compile(rb"\r?\n[ \t]")
-BEGIN_VEVENT = re.compile(rb"^BEGIN:VEVENT[ \t\r]*$", re.MULTILINE | re.IGNORECASE)
+COMPONENT_LINE = re.compile(rb"^(BEGIN|END):([A-Za-z0-9-]+)[ \t\r]*$", re.MULTILINE | re.IGNORECASE)
 SPEAKER_LINE = re.compile(r"\ASpeakers?:[ \t]*([^\n]+?)[ \t]*(?:\n|\Z)", re.IGNORECASE)
 NAME_SEPARATOR = re.compile(r"\s*(?:,|&|\band\b)\s*")
 DEFAULT_TITLE = "Imported calendar"
@@ -63,6 +64,7 @@ class ICalImporter:
         data = data.removeprefix(BOM)
         if not _starts_calendar(data):
             raise ScheduleError("not an iCalendar file: it does not start with BEGIN:VCALENDAR")
+        lines = _check_nesting(data)
         text, stray_returns = _unfold_and_decode(data)
         calendars = _read_calendars(text)
         events = [event for calendar in calendars for event in calendar.walk("VEVENT")]
@@ -72,13 +74,12 @@ class ICalImporter:
         reader = _EventReader(calendar, calendars, timezone)
         if stray_returns:
             reader.repairs.append(f"{stray_returns} stray carriage returns inside lines: removed")
-        lines = _event_lines(data)
         if len(lines) != len(events):
             lines = [None] * len(events)
         talks = [talk for event, line in zip(events, lines) if (talk := reader.read(event, line))]
         if not talks:
-            raise ScheduleError("the calendar has only all-day events, and sessions need a "
-                                "start and an end time")
+            raise ScheduleError("the calendar has no events with a start and a later end time "
+                                "(only all-day or zero-length ones)")
         talks, renamed = unique_guids(talks)
         zone, zone_repairs = reader.conference_zone()
         return ParsedSchedule(
@@ -143,15 +144,35 @@ def _read_calendars(text: str) -> list[Component]:
     return calendars
 
 
-def _event_lines(data: bytes) -> list[int]:
-    """The line number of each BEGIN:VEVENT, to say where an event is."""
-    lines = []
+def _check_nesting(data: bytes) -> list[int]:
+    """Check that BEGIN and END lines pair up, to say where they do not.
+
+    :return: the line number of each BEGIN:VEVENT, to say where an event is
+    """
+    open_components: list[tuple[str, int]] = []
+    event_lines = []
     position, line = 0, 1
-    for match in BEGIN_VEVENT.finditer(data):
+    for match in COMPONENT_LINE.finditer(data):
         line += data.count(b"\n", position, match.start())
         position = match.start()
-        lines.append(line)
-    return lines
+        keyword, name = match[1].upper(), match[2].upper().decode()
+        if keyword == b"BEGIN":
+            open_components.append((name, line))
+            if name == "VEVENT":
+                event_lines.append(line)
+        elif not open_components:
+            raise ScheduleError(f"line {line}: END:{name} without a BEGIN:{name}")
+        elif open_components[-1][0] != name:
+            opened, opened_line = open_components[-1]
+            raise ScheduleError(f"line {line}: END:{name} where BEGIN:{opened} of line "
+                                f"{opened_line} should end")
+        else:
+            open_components.pop()
+    if open_components:
+        name, opened_line = open_components[-1]
+        raise ScheduleError(f"the file ends inside BEGIN:{name} of line {opened_line}: it is "
+                            f"cut short (no END:{name})")
+    return event_lines
 
 
 def _single(component: Component, name: str):
@@ -182,14 +203,15 @@ class _EventReader:
     speakers: dict[str, ParsedSpeaker] = field(default_factory=dict)
     repairs: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
-    all_day: list[str] = field(default_factory=list)
+    #: titles of the events that cannot be sessions, by why
+    skipped: dict[str, list[str]] = field(default_factory=lambda: {"all-day": [], "no length": []})
     #: IANA names of the TZIDs that sessions start in, in order of first use
     start_zones: dict[str, None] = field(default_factory=dict)
     first_offset: timedelta | None = None
 
     def __post_init__(self) -> None:
-        self.user_zone = require_zone(self.timezone, "the time zone given") if self.timezone else None
-        self.calendar_zone = self._calendar_zone() if not self.user_zone else None
+        self.user_zone = self.timezone and require_zone(self.timezone, "the time zone given")
+        self.calendar_zone = None if self.user_zone else self._calendar_zone()
         self.floating_zone = self.user_zone or self.calendar_zone
         self.definitions = {_text(zone, "TZID"): zone for calendar in self.calendars
                             for zone in calendar.walk("VTIMEZONE")}
@@ -204,9 +226,11 @@ class _EventReader:
         self.counts[what] = self.counts.get(what, 0) + 1
 
     def read(self, event: Component, line: int | None) -> ParsedTalk | None:
-        """The event as a talk, or None for an all-day event."""
+        """The event as a talk, or None for an event that cannot be one (all day, or no length)."""
         uid = _text(event, "UID")
-        where = (f"event “{uid}”" if uid else "event without UID") + (f" (line {line})" if line else "")
+        where = f"event “{uid}”" if uid else "event without UID"
+        if line:
+            where += f" (line {line})"
         title = _text(event, "SUMMARY")
         if not title:
             raise ScheduleError(f"{where}: no title (SUMMARY)")
@@ -214,10 +238,16 @@ class _EventReader:
         if start is None:
             raise ScheduleError(f"{where}: no start time (DTSTART)")
         if not isinstance(start, datetime):
-            self.all_day.append(title)
+            if not isinstance(start, date):
+                raise ScheduleError(f"{where}: DTSTART is not a date-time")
+            self.skipped["all-day"].append(title)
             return None
-        starts_at = self.instant(start, _single(event, "DTSTART").params, where, "DTSTART", first=True)
+        params = _single(event, "DTSTART").params
+        starts_at = self.instant(start, params, where, "DTSTART", first=True)
         ends_at = self.end(event, starts_at, where)
+        if ends_at == starts_at:
+            self.skipped["no length"].append(title)
+            return None
         check_times(starts_at, ends_at, where)
         if not uid:
             self.count("no uid")
@@ -252,14 +282,15 @@ class _EventReader:
         end = _date_value(event, "DTEND", where)
         if end is not None:
             if not isinstance(end, datetime):
-                raise ScheduleError(f"{where}: DTEND {end} is a date, but DTSTART is a date-time")
+                raise ScheduleError(f"{where}: DTEND is not a date-time, as DTSTART is")
             return self.instant(end, _single(event, "DTEND").params, where, "DTEND")
         duration = _date_value(event, "DURATION", where)
         if isinstance(duration, timedelta):
             return starts_at + duration
         raise ScheduleError(f"{where}: no end time (DTEND) or DURATION")
 
-    def instant(self, moment: datetime, params, where: str, name: str, first: bool = False) -> datetime:
+    def instant(self, moment: datetime, params, where: str, name: str,
+                first: bool = False) -> datetime:
         """The absolute instant of a DTSTART or DTEND value.
 
         :param first: this is a session's start, which decides the conference's zone
@@ -351,12 +382,16 @@ class _EventReader:
             "floating": f"{{}} sessions have floating times (no TZID and no Z): read in "
                         f"{self.floating_zone}",
         }
+        reasons = {
+            "all-day": "all-day events skipped, as sessions need a start and an end time",
+            "no length": "events that end when they start skipped, as sessions need a length",
+        }
         repairs = list(self.repairs)
-        if self.all_day:
-            shown = ", ".join(f"“{title}”" for title in self.all_day[:3])
-            more = ", …" if len(self.all_day) > 3 else ""
-            repairs.append(f"{len(self.all_day)} all-day events skipped, as sessions need a "
-                           f"start and an end time: {shown}{more}")
+        for why, titles in self.skipped.items():
+            if titles:
+                shown = ", ".join(f"“{title}”" for title in titles[:3])
+                more = ", …" if len(titles) > 3 else ""
+                repairs.append(f"{len(titles)} {reasons[why]}: {shown}{more}")
         repairs += [message.format(self.counts[what]) for what, message in messages.items()
                     if self.counts.get(what)]
         return repairs

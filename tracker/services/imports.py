@@ -17,7 +17,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..importers import IMPORTERS
@@ -36,9 +35,8 @@ from ..models import Track
 from ..models import User
 from ..models import utcnow
 from ..schedule import schedule_day
-from .programme import set_speakers
 
-#: the talk fields an import sets, compared to tell what changed
+#: the talk fields an import copies as they are
 TEXT_FIELDS = ("title", "subtitle", "abstract", "description", "kind", "language", "status",
                "url", "slides_url", "video_url", "external_id")
 #: a change to any of these moves the session in the attendee's day
@@ -162,14 +160,17 @@ def save_schedule(parsed: ParsedSchedule, *, slug: str, source: str, format: str
     rooms = _sync_named(conference, Room, parsed.rooms, {})
     tracks = _sync_named(conference, Track, [track.name for track in parsed.tracks],
                          {track.name: {"color": track.color} for track in parsed.tracks if track.color})
-    speakers = _sync_speakers(conference, parsed)
-    report = ImportReport(conference=conference, run=run, created=created)
-    _sync_talks(conference, parsed.talks, rooms, tracks, speakers, report, progress)
     db.session.flush()
+    report = ImportReport(conference=conference, run=run, created=created)
+    speaker_ids = _sync_speakers(conference, parsed)
+    _sync_talks(conference, parsed.talks, {name: room.id for name, room in rooms.items()},
+                {name: track.id for name, track in tracks.items()}, speaker_ids, report, progress)
     _drop_unused(conference, parsed)
     run.added, run.changed, run.moved = len(report.added), len(report.changed), len(report.moved)
     run.cancelled, run.unchanged = len(report.cancelled), report.unchanged
     db.session.flush()
+    # the bulk statements went around the ORM: make loaded objects read the new rows
+    db.session.expire_all()
     return report
 
 
@@ -204,101 +205,153 @@ def _sync_named(conference: Conference, model: type[Room] | type[Track], names, 
     return existing
 
 
-def _sync_speakers(conference: Conference, parsed: ParsedSchedule) -> dict[str, Speaker]:
-    existing = {speaker.external_id: speaker for speaker in db.session.scalars(
-        sa.select(Speaker).where(Speaker.conference_id == conference.id))}
+def _sync_speakers(conference: Conference, parsed: ParsedSchedule) -> dict[str, int]:
+    """Create and update the schedule's speakers in bulk; their ids by ParsedSpeaker key."""
+    columns = ("name", "bio", "affiliation", "url")
+    existing = {row.external_id: row for row in db.session.execute(
+        sa.select(Speaker.id, Speaker.external_id, *(getattr(Speaker, c) for c in columns))
+        .where(Speaker.conference_id == conference.id))}
+    ids = {key: row.id for key, row in existing.items()}
+    new, updates = [], []
     for person in parsed.speakers:
-        speaker = existing.get(person.key)
-        if speaker is None:
-            speaker = existing[person.key] = Speaker(conference_id=conference.id, external_id=person.key)
-            db.session.add(speaker)
-        speaker.name = person.name
-        for attribute in ("bio", "affiliation", "url"):
-            if value := getattr(person, attribute):
-                setattr(speaker, attribute, value)
-    return existing
+        # an empty field in the file never erases what the conference already has
+        values = {"name": person.name, **{c: getattr(person, c) for c in columns[1:] if getattr(person, c)}}
+        row = existing.get(person.key)
+        if row is None:
+            new.append({"bio": "", "affiliation": "", "url": "", **values,
+                        "conference_id": conference.id, "external_id": person.key})
+        elif any(getattr(row, c) != v for c, v in values.items()):
+            updates.append({"id": row.id, **{c: values.get(c, getattr(row, c)) for c in columns}})
+    if new:
+        inserted = db.session.execute(
+            sa.insert(Speaker).returning(Speaker.id, Speaker.external_id, sort_by_parameter_order=True), new)
+        ids.update({row.external_id: row.id for row in inserted})
+    if updates:
+        db.session.execute(sa.update(Speaker), updates)
+    return ids
 
 
-def _talk_values(parsed: ParsedTalk, rooms: dict[str, Room], tracks: dict[str, Track]) -> dict[str, Any]:
+#: the talk columns an import sets, compared to tell what changed
+TALK_COLUMNS = TEXT_FIELDS + ("starts_at", "ends_at", "room_id", "track_id", "links")
+#: what the change records and reports call them
+FIELD_NAMES = {"room_id": "room", "track_id": "track"}
+
+
+def _talk_values(parsed: ParsedTalk, room_ids: dict[str, int], track_ids: dict[str, int]) -> dict[str, Any]:
     values = {name: getattr(parsed, name) for name in TEXT_FIELDS}
-    values["external_id"] = parsed.external_id
     values["starts_at"], values["ends_at"] = parsed.starts_at, parsed.ends_at
-    values["room"] = rooms[parsed.room] if parsed.room else None
-    values["track"] = tracks[parsed.track] if parsed.track else None
+    values["room_id"] = room_ids[parsed.room] if parsed.room else None
+    values["track_id"] = track_ids[parsed.track] if parsed.track else None
     values["links"] = [{"url": link.url, "title": link.title} for link in parsed.links]
     return values
 
 
-def _current_values(talk: Talk) -> dict[str, Any]:
-    values = {name: getattr(talk, name) for name in TEXT_FIELDS}
-    values.update(starts_at=talk.starts_at, ends_at=talk.ends_at, room=talk.room,
-                  track=talk.track, links=talk.links)
-    return values
+def _sync_talks(conference, parsed_talks, room_ids, track_ids, speaker_ids, report: ImportReport,
+                progress) -> None:
+    """Insert, update and cancel sessions with a few bulk statements, recording each change."""
+    existing = {row["guid"]: row for row in db.session.execute(
+        sa.select(Talk.id, Talk.guid, *(getattr(Talk, c) for c in TALK_COLUMNS))
+        .where(Talk.conference_id == conference.id, Talk.guid.is_not(None))).mappings()}
+    current_speakers: dict[int, list[int]] = {}
+    for talk_id, speaker_id in db.session.execute(
+            sa.select(TalkSpeaker.talk_id, TalkSpeaker.speaker_id).join(Talk)
+            .where(Talk.conference_id == conference.id).order_by(TalkSpeaker.talk_id, TalkSpeaker.position)):
+        current_speakers.setdefault(talk_id, []).append(speaker_id)
+    room_names = {room_id: name for name, room_id in room_ids.items()}
+    track_names = {track_id: name for name, track_id in track_ids.items()}
+    recorder = _ChangeRecorder(report, room_names, track_names)
 
-
-def _shown(value: Any) -> Any:
-    """A field's old value as the change record keeps it (JSON)."""
-    if isinstance(value, Room | Track):
-        return value.name
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value
-
-
-def _sync_talks(conference, parsed_talks, rooms, tracks, speakers, report: ImportReport, progress) -> None:
-    existing = {talk.guid: talk for talk in db.session.scalars(
-        sa.select(Talk).where(Talk.conference_id == conference.id, Talk.guid.is_not(None))
-        .options(selectinload(Talk.room), selectinload(Talk.track),
-                 selectinload(Talk.speaker_links).selectinload(TalkSpeaker.speaker)))}
-    run = report.run
+    new, new_speakers, updates, relinked = [], {}, [], {}
     for parsed in parsed_talks:
-        values = _talk_values(parsed, rooms, tracks)
-        talk_speakers = [speakers[key] for key in parsed.speakers]
-        talk = existing.pop(parsed.guid, None)
-        if talk is None:
-            talk = Talk(conference=conference, guid=parsed.guid, **values)
-            db.session.add(talk)
-            talk.speaker_links = [TalkSpeaker(speaker=speaker, position=position)
-                                  for position, speaker in enumerate(talk_speakers)]
-            run.changes.append(TalkChange(talk=talk, kind="added"))
-            report.added.append(parsed.title)
+        values = _talk_values(parsed, room_ids, track_ids)
+        speakers = [speaker_ids[key] for key in parsed.speakers]
+        row = existing.pop(parsed.guid, None)
+        if row is None:
+            new.append({**values, "conference_id": conference.id, "guid": parsed.guid})
+            new_speakers[parsed.guid] = speakers
+            recorder.added(parsed.guid, parsed.title)
         else:
-            before = _current_values(talk)
-            fields = [name for name, value in values.items() if before[name] != value]
-            if [link.speaker for link in talk.speaker_links] != talk_speakers:
+            fields = [name for name, value in values.items() if row[name] != value]
+            if current_speakers.get(row["id"], []) != speakers:
+                relinked[row["id"]] = speakers
                 fields.append("speakers")
-                set_speakers(talk, talk_speakers)
-            for name in fields:
-                if name != "speakers":
-                    setattr(talk, name, values[name])
-            _record(report, talk, fields, before)
+            if fields:
+                updates.append({"id": row["id"], **values})
+            recorder.compared(row, values["status"], parsed.title, fields)
         if progress is not None:
             progress(1)
-    for talk in existing.values():
-        if talk.status != "cancelled":
-            before = _current_values(talk)
-            talk.status = "cancelled"
-            _record(report, talk, ["status"], before)
+    cancelled = [row for row in existing.values() if row["status"] != "cancelled"]
+    for row in cancelled:
+        recorder.compared(row, "cancelled", row["title"], ["status"])
+
+    talk_ids = {}
+    if new:
+        inserted = db.session.execute(
+            sa.insert(Talk).returning(Talk.id, Talk.guid, sort_by_parameter_order=True), new)
+        talk_ids = {row.guid: row.id for row in inserted}
+    if updates:
+        db.session.execute(sa.update(Talk), updates)
+    if cancelled:
+        db.session.execute(sa.update(Talk), [{"id": row["id"], "status": "cancelled"} for row in cancelled])
+    if relinked:
+        db.session.execute(sa.delete(TalkSpeaker).where(TalkSpeaker.talk_id.in_(relinked)))
+    links = [{"talk_id": talk_ids[guid], "speaker_id": speaker_id, "position": position}
+             for guid, speakers in new_speakers.items() for position, speaker_id in enumerate(speakers)]
+    links += [{"talk_id": talk_id, "speaker_id": speaker_id, "position": position}
+              for talk_id, speakers in relinked.items() for position, speaker_id in enumerate(speakers)]
+    if links:
+        db.session.execute(sa.insert(TalkSpeaker), links)
+    recorder.save(talk_ids)
 
 
-def _record(report: ImportReport, talk: Talk, fields: list[str], before: dict[str, Any]) -> None:
-    if not fields:
-        report.unchanged += 1
-        return
-    if "status" in fields and talk.status == "cancelled":
-        kind = "cancelled"
-        report.cancelled.append(talk.title)
-    elif any(name in MOVE_FIELDS for name in fields):
-        kind = "moved"
-        report.moved.append((talk.title, fields))
-    elif "status" in fields:
-        kind = "restored"
-        report.changed.append((talk.title, fields))
-    else:
-        kind = "changed"
-        report.changed.append((talk.title, fields))
-    shown_before = {name: _shown(before[name]) for name in fields if name in before and name != "links"}
-    report.run.changes.append(TalkChange(talk=talk, kind=kind, fields=fields, before=shown_before))
+class _ChangeRecorder:
+    """Sorts each session's changes into the report and keeps them as TalkChange rows."""
+
+    def __init__(self, report: ImportReport, room_names: dict[int, str], track_names: dict[int, str]):
+        self.report, self.room_names, self.track_names = report, room_names, track_names
+        self.rows: list[dict[str, Any]] = []
+
+    def added(self, guid: str, title: str) -> None:
+        self.report.added.append(title)
+        self.rows.append({"guid": guid, "kind": "added", "fields": [], "before": {}})
+
+    def compared(self, row, new_status: str, title: str, fields: list[str]) -> None:
+        """Record how an existing session (`row`, as it was) changed, if it did."""
+        report = self.report
+        if not fields:
+            report.unchanged += 1
+            return
+        names = [FIELD_NAMES.get(name, name) for name in fields]
+        if "status" in fields and new_status == "cancelled":
+            kind = "cancelled"
+            report.cancelled.append(title)
+        elif any(name in MOVE_FIELDS for name in names):
+            kind = "moved"
+            report.moved.append((title, names))
+        else:
+            kind = "restored" if "status" in fields else "changed"
+            report.changed.append((title, names))
+        before = {FIELD_NAMES.get(name, name): self._shown(name, row[name])
+                  for name in fields if name not in ("speakers", "links")}
+        self.rows.append({"talk_id": row["id"], "kind": kind, "fields": names, "before": before})
+
+    def _shown(self, name: str, value: Any) -> Any:
+        """A field's old value as the change record keeps it (JSON)."""
+        if name == "room_id":
+            return self.room_names.get(value)
+        if name == "track_id":
+            return self.track_names.get(value)
+        if hasattr(value, "isoformat"):
+            return value.isoformat()
+        return value
+
+    def save(self, new_talk_ids: dict[str, int]) -> None:
+        db.session.flush()  # the run's id
+        run_id = self.report.run.id
+        rows = [{"import_run_id": run_id, "talk_id": row.pop("talk_id", None) or new_talk_ids[row.pop("guid")],
+                 **row} for row in self.rows]
+        if rows:
+            db.session.execute(sa.insert(TalkChange), rows)
 
 
 def _drop_unused(conference: Conference, parsed: ParsedSchedule) -> None:
