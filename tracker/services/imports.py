@@ -312,8 +312,9 @@ class _ChangeRecorder:
         self.rows: list[dict[str, Any]] = []
 
     def added(self, guid: str, title: str) -> None:
+        """A new session; its row id is known only once it is inserted, so keep its guid."""
         self.report.added.append(title)
-        self.rows.append({"guid": guid, "kind": "added", "fields": [], "before": {}})
+        self.rows.append({"talk_id": None, "guid": guid, "kind": "added", "fields": [], "before": {}})
 
     def compared(self, row, new_status: str, title: str, fields: list[str]) -> None:
         """Record how an existing session (`row`, as it was) changed, if it did."""
@@ -333,7 +334,7 @@ class _ChangeRecorder:
             report.changed.append((title, names))
         before = {FIELD_NAMES.get(name, name): self._shown(name, row[name])
                   for name in fields if name not in ("speakers", "links")}
-        self.rows.append({"talk_id": row["id"], "kind": kind, "fields": names, "before": before})
+        self.rows.append({"talk_id": row["id"], "guid": None, "kind": kind, "fields": names, "before": before})
 
     def _shown(self, name: str, value: Any) -> Any:
         """A field's old value as the change record keeps it (JSON)."""
@@ -346,10 +347,12 @@ class _ChangeRecorder:
         return value
 
     def save(self, new_talk_ids: dict[str, int]) -> None:
-        db.session.flush()  # the run's id
-        run_id = self.report.run.id
-        rows = [{"import_run_id": run_id, "talk_id": row.pop("talk_id", None) or new_talk_ids[row.pop("guid")],
-                 **row} for row in self.rows]
+        """Insert the change records, now that new sessions have ids."""
+        db.session.flush()  # gives the run its id
+        rows = [{"import_run_id": self.report.run.id,
+                 "talk_id": row["talk_id"] or new_talk_ids[row["guid"]],
+                 "kind": row["kind"], "fields": row["fields"], "before": row["before"]}
+                for row in self.rows]
         if rows:
             db.session.execute(sa.insert(TalkChange), rows)
 
