@@ -228,3 +228,14 @@ def test_slugify(text, slug):
 def test_day_change_midnight_without_late_sessions():
     assert choose_day_change(SCHEDULE.talks[:2], BERLIN) == (time(0), [])
     assert choose_day_change((talk("x", "x", at(27, 10), day=date(2019, 12, 27)),), BERLIN) == (time(0), [])
+
+
+def test_sequence_rises_when_time_room_title_or_status_change(planned):
+    a, b, c, d = SCHEDULE.talks
+    save(replace(SCHEDULE, talks=(replace(a, room="Borg"), replace(b, abstract="Now with an abstract"), d)))
+    assert by_title("Opening").sequence == 1, "moved to another room"
+    assert by_title("Löten für alle").sequence == 0, "an abstract does not concern calendars"
+    assert by_title("Late night").sequence == 1, "cancelled"
+    assert by_title("Day two").sequence == 0
+    save(replace(SCHEDULE, talks=(replace(a, room="Borg", title="Opening!"), b, c, d)))
+    assert by_title("Opening!").sequence == 2 and by_title("Late night").sequence == 2

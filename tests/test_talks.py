@@ -114,6 +114,7 @@ def test_edit_session_moves_it_and_cancels_it(client, logged_in, demo):
     db.session.expire_all()
     talk = talk_titled("What to Expect From Linux Storage")
     assert talk.status == "cancelled"
+    assert talk.sequence == 1, "one edit, however many fields"
     assert talk.starts_at == datetime(2011, 8, 18, 17, 0, tzinfo=UTC)
     assert len(talk.writeups) == 1, "editing keeps the write-up link"
     page = text(client.get(url))

@@ -6,6 +6,7 @@ from .conference import Track
 from .imports import CHANGE_KINDS
 from .imports import ImportRun
 from .imports import TalkChange
+from .talk import SEQUENCED_FIELDS
 from .talk import TALK_KINDS
 from .talk import TALK_STATUSES
 from .talk import Speaker
@@ -22,7 +23,7 @@ from .writeup import WriteUp
 from .writeup import writeup_talk
 
 __all__ = [
-    "AGENDA_STATUSES", "CHANGE_KINDS", "TALK_KINDS", "TALK_STATUSES", "WRITEUP_KINDS",
+    "AGENDA_STATUSES", "CHANGE_KINDS", "SEQUENCED_FIELDS", "TALK_KINDS", "TALK_STATUSES", "WRITEUP_KINDS",
     "AgendaEntry", "Conference", "ImportRun", "Note", "Room", "Speaker", "Talk", "TalkChange",
     "TalkSpeaker", "Track",
     "UTCDateTime", "User", "WriteUp", "utcnow", "writeup_talk",

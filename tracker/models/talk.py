@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 TALK_KINDS = ("talk", "keynote", "lightning", "workshop", "panel", "bof", "social", "other")
 TALK_STATUSES = ("confirmed", "cancelled")
+#: the fields whose change a calendar app must notice (they raise the SEQUENCE)
+SEQUENCED_FIELDS = ("starts_at", "ends_at", "room_id", "title", "status")
 
 
 def new_uid() -> str:
@@ -65,6 +67,9 @@ class Talk(db.Model):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(sa.String(20), default="confirmed")
+    #: iCalendar SEQUENCE: goes up whenever the time, room, title or status changes, so that
+    #: calendar apps replace their copy
+    sequence: Mapped[int] = mapped_column(default=0)
     url: Mapped[str] = mapped_column(default="")
     slides_url: Mapped[str] = mapped_column(default="")
     video_url: Mapped[str] = mapped_column(default="")

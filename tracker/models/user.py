@@ -40,6 +40,8 @@ class User(UserMixin, db.Model):
     #: secret for the calendar feed URL; replacing it revokes the old one
     feed_token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_feed_token)
     is_admin: Mapped[bool] = mapped_column(default=False)
+    #: minutes before each session of the agenda feed to remind, or None for no reminder
+    reminder_minutes: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     agenda_entries: Mapped[list[AgendaEntry]] = relationship(

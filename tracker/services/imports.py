@@ -26,6 +26,7 @@ from ..importers.base import ParsedSchedule
 from ..importers.base import ParsedTalk
 from ..models import Conference
 from ..models import ImportRun
+from ..models import SEQUENCED_FIELDS
 from ..models import Room
 from ..models import Speaker
 from ..models import Talk
@@ -250,7 +251,7 @@ def _sync_talks(conference, parsed_talks, room_ids, track_ids, speaker_ids, repo
                 progress) -> None:
     """Insert, update and cancel sessions with a few bulk statements, recording each change."""
     existing = {row["guid"]: row for row in db.session.execute(
-        sa.select(Talk.id, Talk.guid, *(getattr(Talk, c) for c in TALK_COLUMNS))
+        sa.select(Talk.id, Talk.guid, Talk.sequence, *(getattr(Talk, c) for c in TALK_COLUMNS))
         .where(Talk.conference_id == conference.id, Talk.guid.is_not(None))).mappings()}
     current_speakers: dict[int, list[int]] = {}
     for talk_id, speaker_id in db.session.execute(
@@ -276,7 +277,7 @@ def _sync_talks(conference, parsed_talks, room_ids, track_ids, speaker_ids, repo
                 relinked[row["id"]] = speakers
                 fields.append("speakers")
             if fields:
-                updates.append({"id": row["id"], **values})
+                updates.append({"id": row["id"], **values, "sequence": next_sequence(row, fields)})
             recorder.compared(row, values["status"], parsed.title, fields)
         if progress is not None:
             progress(1)
@@ -292,7 +293,8 @@ def _sync_talks(conference, parsed_talks, room_ids, track_ids, speaker_ids, repo
     if updates:
         db.session.execute(sa.update(Talk), updates)
     if cancelled:
-        db.session.execute(sa.update(Talk), [{"id": row["id"], "status": "cancelled"} for row in cancelled])
+        db.session.execute(sa.update(Talk), [{"id": row["id"], "status": "cancelled", "sequence": row["sequence"] + 1}
+                                             for row in cancelled])
     if relinked:
         db.session.execute(sa.delete(TalkSpeaker).where(TalkSpeaker.talk_id.in_(relinked)))
     links = [{"talk_id": talk_ids[guid], "speaker_id": speaker_id, "position": position}
@@ -302,6 +304,11 @@ def _sync_talks(conference, parsed_talks, room_ids, track_ids, speaker_ids, repo
     if links:
         db.session.execute(sa.insert(TalkSpeaker), links)
     recorder.save(talk_ids)
+
+
+def next_sequence(row, fields: list[str]) -> int:
+    """The session's iCalendar SEQUENCE after these fields changed."""
+    return row["sequence"] + 1 if any(name in SEQUENCED_FIELDS for name in fields) else row["sequence"]
 
 
 class _ChangeRecorder:

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from ..extensions import db
 from ..models import AgendaEntry
 from ..models import Conference
+from ..models import SEQUENCED_FIELDS
 from ..models import Note
 from ..models import Speaker
 from ..models import Talk
@@ -22,6 +23,9 @@ def save_talk(talk: Talk, data: dict[str, Any]) -> Talk:
     """Set a talk's fields from `data` (model column names, plus speaker_ids in order)."""
     speaker_ids = data.pop("speaker_ids", None)
     db.session.add(talk)
+    if talk.id is not None and any(name in data and getattr(talk, name) != data[name]
+                                   for name in SEQUENCED_FIELDS):
+        talk.sequence += 1
     for name, value in data.items():
         setattr(talk, name, value)
     if speaker_ids is not None:
