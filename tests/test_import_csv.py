@@ -121,7 +121,8 @@ def test_guid_is_the_title_without_an_id_column():
     assert [talk.guid for talk in first.talks] == [
         "title:kvm performance", "title:lunch", "title:lunch#2"]
     assert "3 sessions without an id: identified by their title" in first.repairs
-    assert "1 duplicate session ids: kept the first, renamed the rest" in first.repairs
+    assert ("1 session had a guid used before: kept the first, renamed the rest (#2, #3...)"
+            in first.repairs)
     moved = parse("title,start,end\nKVM Performance,2011-08-16 14:00,2011-08-16 14:45\n")
     assert moved.talks[0].guid == first.talks[0].guid
     assert moved.talks[0].external_id is None
@@ -134,6 +135,17 @@ def test_duration_instead_of_end():
         timedelta(hours=1, minutes=30), timedelta(minutes=45), timedelta(minutes=20)]
     message = parse_error("title,start,duration\nA,2011-08-17 10:00,1h\n")
     assert "line 2" in message and "duration" in message
+
+
+def test_no_length_or_a_zero_one_gets_a_default():
+    schedule = parse("title,start,end,duration\nA,2011-08-17 10:00,,\n"
+                     "B,2011-08-17 11:00,2011-08-17 11:00,\nC,2011-08-17 12:00,,0\n"
+                     "D,2011-08-17 13:00,,0:30\n")
+    assert [talk.ends_at - talk.starts_at for talk in schedule.talks] == [
+        timedelta(minutes=15)] * 3 + [timedelta(minutes=30)]
+    assert schedule.repairs[0] == (
+        "3 sessions with no length (no end or duration, or a zero one: line 2, line 3, line 4): "
+        "shown 15 minutes long, a default")
 
 
 def test_times_with_offsets_need_no_zone():
@@ -219,9 +231,17 @@ def test_unknown_columns_urls_and_kinds():
                      "A,2011-08-17 10:00,2011-08-17 11:00,javascript:alert(1),hackathon,x\n")
     talk = schedule.talks[0]
     assert (talk.url, talk.kind) == ("", "talk")
-    assert "1 session URLs that are not http(s): dropped" in schedule.repairs
-    assert "1 sessions of an unknown kind: taken as talks" in schedule.repairs
-    assert "1 unknown columns ignored: “notes”" in schedule.repairs
+    assert "1 session URL that is not http(s): dropped" in schedule.repairs
+    assert "1 session of an unknown kind: taken as talks" in schedule.repairs
+    assert "1 unknown column ignored: “notes”" in schedule.repairs
+
+
+def test_free_text_kinds():
+    schedule = parse("title,start,end,kind\nA,2011-08-17 10:00,2011-08-17 11:00,Workshop 60 Min\n"
+                     "B,2011-08-17 10:00,2011-08-17 11:00,BoF (45 minutes)\n"
+                     "C,2011-08-17 10:00,2011-08-17 11:00,DJ Set\n")
+    assert [talk.kind for talk in schedule.talks] == ["workshop", "bof", "social"]
+    assert schedule.repairs == ("3 sessions without an id: identified by their title",)
 
 
 def test_sniff():

@@ -445,9 +445,20 @@ def test_negative_duration():
     assert "event 4244" in message and "duration “-00:30”" in message
 
 
-def test_zero_duration():
-    message = parse_error(schedule_bytes(event(id=4245, duration="00:00")))
-    assert "event 4245" in message and "before it starts" in message
+def test_zero_or_no_length_gets_a_default_and_is_reported():
+    result = IMPORTER.parse(schedule_bytes(event(id=4245, duration="00:00"),
+                                           event(id=4248, guid="g-8", duration=None)))
+    assert [talk.ends_at - talk.starts_at for talk in result.talks] == [timedelta(minutes=15)] * 2
+    assert result.repairs == (
+        "2 sessions with no length (no duration or end, or a zero one: event 4245 (“Hello”), "
+        "event 4248 (“Hello”)): shown 15 minutes long, a default",)
+
+
+def test_no_length_gets_the_timeslot_duration():
+    data = json.loads(schedule_bytes(event(id=4249, end="2024-05-04T10:00:00+02:00")))
+    data["schedule"]["conference"]["timeslot_duration"] = "00:10"
+    (session,) = IMPORTER.parse(json.dumps(data).encode()).talks
+    assert session.ends_at - session.starts_at == timedelta(minutes=10)
 
 
 def test_end_before_start():
@@ -519,7 +530,8 @@ def test_clock_time_only_is_read_on_its_day_and_after_midnight_on_the_next():
 def test_duplicate_guids_are_renamed():
     result = IMPORTER.parse(schedule_bytes(event(id=1), event(id=2)))
     assert [talk.guid for talk in result.talks] == ["g-7", "g-7#2"]
-    assert "1 duplicate session ids: kept the first, renamed the rest" in result.repairs
+    assert ("1 session had a guid used before: kept the first, renamed the rest (#2, #3...)"
+            in result.repairs)
 
 
 def test_guid_falls_back_to_the_id():
@@ -532,7 +544,7 @@ def test_persons_by_pretalx_code_or_plain_name():
     result = IMPORTER.parse(schedule_bytes(event(persons=persons)))
     assert [(speaker.key, speaker.name) for speaker in result.speakers] == [
         ("id:ABC12", "Grace"), ("name:linus", "Linus")]
-    assert "1 persons without a name: left out" in result.repairs
+    assert "1 person without a name: left out" in result.repairs
 
 
 def test_unsafe_and_relative_links_are_dropped():
@@ -542,7 +554,7 @@ def test_unsafe_and_relative_links_are_dropped():
     assert result.talks[0].links == (ParsedLink("https://example.org/a", "ok"),)
     assert result.talks[0].url == ""
     assert "2 links that are not web addresses (http or https): left out" in result.repairs
-    assert any(repair.startswith("1 relative links: left out") for repair in result.repairs)
+    assert any(repair.startswith("1 relative link: left out") for repair in result.repairs)
 
 
 def test_cancelled_state():
@@ -585,7 +597,7 @@ def test_schedule2_iso_duration_room_by_guid_and_localised_text():
     assert result.tracks == (ParsedTrack("Science", "#00aa00"),)
     assert roomless.room is None and roomless.day == date(2024, 5, 5)
     assert result.rooms == ("Hall B",)
-    assert "1 sessions without a room: left without one" in result.repairs
+    assert "1 session without a room: left without one" in result.repairs
 
 
 def test_schedule2_bad_iso_duration():

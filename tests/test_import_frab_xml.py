@@ -198,7 +198,8 @@ def test_33c3_relative_attachment_without_base_url_is_dropped():
 def test_36c3_merged_duplicates_and_shared_person_ids():
     schedule = imported("ccc-36c3-everything-merged-schedule.xml")
     assert schedule.url == "https://fahrplan.events.ccc.de/congress/2019/Fahrplan/"
-    assert repair(schedule, "duplicate session ids").startswith("3 ")
+    assert repair(schedule, "had a guid used before") == (
+        "3 sessions had a guid used before: kept the first, renamed the rest (#2, #3...)")
     first = talk(schedule, "81f5f0c4-3d35-522c-8f1c-c8825b92f00a")
     again = talk(schedule, "81f5f0c4-3d35-522c-8f1c-c8825b92f00a#2")
     assert first.title == again.title == "Beginners Workshop: How to Hack your Web Application"
@@ -361,6 +362,7 @@ def test_fosdem_2025_declared_tracks():
 def test_lswt2019_comma_separated_people_and_missing_duration():
     schedule = imported("lswt2019-leipzig-semantic-web-day-schedule.xml")
     assert schedule.timezone == "UTC"  # <date>…Z</date>, no zone name
+    assert "its times are in UTC" in repair(schedule, "no time zone name")
     welcome = talk(schedule, "id:101")
     assert span(welcome) == (utc(2019, 5, 22, 9), utc(2019, 5, 22, 9, 10))
     # <person>Dr. Sebastian Tramp, Andreas Heinecke</person>, with no id
@@ -572,7 +574,7 @@ def test_events_directly_under_day_use_their_own_room():
 def test_event_outside_a_day_is_refused():
     stray = event_xml("8").encode()
     data = schedule_xml(event_xml()).replace(b"</schedule>", stray + b"</schedule>")
-    with pytest.raises(ScheduleError, match="1 <event> elements are outside <day>"):
+    with pytest.raises(ScheduleError, match="1 <event> element is outside <day>"):
         parse(data)
 
 
@@ -633,6 +635,16 @@ def test_html_and_plain_text():
     (session,) = parse(data).talks
     assert session.abstract == "One & two.\n\n- a\n- b"
     assert session.description == "x < y && “z”\n\n  next"
+
+
+@pytest.mark.parametrize(("type_", "kind"), [
+    ("BoF (45 minutes)", "bof"), ("Workshop 2h", "workshop"), ("Lightning Talk", "lightning"),
+    ("DJ Set", "social"), ("djset", "social"), ("devroom", "talk"), ("maintrack", "talk"),
+    ("Game show", "talk"),
+])
+def test_session_types(type_, kind):
+    (session,) = parse(schedule_xml(event_xml(type=type_))).talks
+    assert session.kind == kind
 
 
 def test_cancelled_title():

@@ -4,6 +4,7 @@ import re
 from datetime import UTC
 from datetime import date
 from datetime import datetime
+from datetime import timedelta
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -13,7 +14,6 @@ import pytest
 from tracker.importers.base import ParsedSchedule
 from tracker.importers.base import ScheduleError
 from tracker.importers.ical import ICalImporter
-from tracker.importers.ical import html_to_text
 
 SAMPLES = Path(__file__).parent / "samples" / "ical"
 importer = ICalImporter()
@@ -54,16 +54,17 @@ def speaker_names(schedule: ParsedSchedule, talk) -> list[str]:
 
 
 def timed_events(name: str) -> list[dict[str, str]]:
-    """The raw events that can be sessions: jres-2022 has one that ends when it starts."""
-    return [event for event in raw_events(name) if event["DTSTART"] != event.get("DTEND")]
+    """The raw events that can be sessions: those that start at a time, not on a whole day
+    (DTSTART;VALUE=DATE:20220519). jres-2022 has one that ends when it starts: it is kept."""
+    return [event for event in raw_events(name) if "T" in event["DTSTART"]]
 
 
 # Counts checked by hand with grep on the unfolded files: sessions = BEGIN:VEVENT less
-# zero-length events, rooms = distinct LOCATION, days = distinct DTSTART dates.
+# all-day events (no sample has one), rooms = distinct LOCATION, days = distinct DTSTART dates.
 @pytest.mark.parametrize(("name", "sessions", "speakers", "rooms", "days"), [
     ("ccc-33c3-schedule.ics", 150, 0, 4, 4),
     ("kielux-2020.ics", 24, 20, 4, 2),
-    ("jres-2022.ics", 119, 0, 15, 4),
+    ("jres-2022.ics", 120, 0, 15, 4),
     ("linux-conf-au-2020.ics", 262, 151, 7, 6),
 ])
 def test_sample_counts(name, sessions, speakers, rooms, days):
@@ -144,9 +145,15 @@ def test_jres_paris_without_vtimezone_and_broken_bytes():
     assert schedule.timezone == "Europe/Paris"
     stray_returns = raw.count(b"\r\r\n")
     assert f"{stray_returns} stray carriage returns inside lines: removed" in schedule.repairs
-    assert ("1 events that end when they start skipped, as sessions need a length: "
-            "“12 - Portail invités EDUSPOT”") in schedule.repairs
-    assert "presentation_147@conf-ng.jres.org" not in {talk.guid for talk in schedule.talks}
+    # DTSTART and DTEND are both 20220519T160000: shown 15 minutes long, and said
+    (zero,) = [event for event in raw_events("jres-2022.ics") if event["DTSTART"] == event["DTEND"]]
+    assert ("1 session with no length (DTEND the same as DTSTART, or neither DTEND nor "
+            "DURATION: “12 - Portail invités EDUSPOT”): shown 15 minutes long, a default"
+            ) in schedule.repairs
+    portal = talk_by_guid(schedule, zero["UID"])
+    assert portal.title == zero["SUMMARY"] == "12 - Portail invités EDUSPOT"
+    assert portal.starts_at == datetime(2022, 5, 19, 14, 0, tzinfo=UTC)  # 16:00 in Paris
+    assert portal.ends_at == datetime(2022, 5, 19, 14, 15, tzinfo=UTC)
     talk = talk_by_guid(schedule, "presentation_129@conf-ng.jres.org")
     assert talk.title == ("182 - Numérique : Enjeux géopolitiques, externalités "
                           "environnementales et chaînes de dépendance")
@@ -241,9 +248,19 @@ def test_dtend_before_dtstart():
     assert "“a1”" in message and "before it starts" in message
 
 
-def test_neither_dtend_nor_duration():
-    message = parse_error(calendar(*event(end="")))
-    assert "“a1”" in message and "DTEND" in message and "DURATION" in message
+def test_neither_dtend_nor_duration_or_a_zero_one_gets_a_default_length():
+    """RFC 5545 3.6.1: without DTEND and DURATION an event ends when it starts."""
+    for end in ("", "DTEND:20200301T100000Z", "DURATION:PT0S"):
+        schedule = importer.parse(calendar(*event(end=end)))
+        talk = schedule.talks[0]
+        assert talk.ends_at - talk.starts_at == timedelta(minutes=15)
+        assert ("1 session with no length (DTEND the same as DTSTART, or neither DTEND nor "
+                "DURATION: “Talk”): shown 15 minutes long, a default") in schedule.repairs
+
+
+def test_negative_duration():
+    message = parse_error(calendar(*event(end="DURATION:-PT30M")))
+    assert "“a1”" in message and "before it starts" in message
 
 
 def test_bad_date_value():
@@ -290,8 +307,8 @@ def test_all_day_events_are_skipped():
         "BEGIN:VEVENT", "UID:day", "SUMMARY:Registration", "DTSTART;VALUE=DATE:20200301",
         "END:VEVENT")))
     assert [talk.guid for talk in schedule.talks] == ["a1"]
-    assert any(repair.startswith("1 all-day events skipped") and "“Registration”" in repair
-               for repair in schedule.repairs)
+    assert ("1 all-day event skipped, as sessions need a start and an end time: “Registration”"
+            in schedule.repairs)
     message = parse_error(calendar(*event(start="DTSTART;VALUE=DATE:20200301", end="")))
     assert "all-day" in message
 
@@ -306,7 +323,7 @@ def test_fields_and_cancelled():
     assert (talk.room, talk.track, talk.status, talk.url) == ("Room 1", "Security", "cancelled", "")
     assert schedule.tracks[0].name == "Security"
     assert talk.abstract == "One & two\n\nthree\nfour"
-    assert "1 session URLs that are not http(s): dropped" in schedule.repairs
+    assert "1 session URL that is not http(s): dropped" in schedule.repairs
 
 
 def test_attendees_are_speakers_only_in_a_published_calendar():
@@ -326,8 +343,9 @@ def test_duplicate_and_missing_uids():
         "BEGIN:VEVENT", *event(uid="same"), "END:VEVENT",
         "BEGIN:VEVENT", *event(uid="")[1:], "END:VEVENT")))
     assert [talk.guid for talk in schedule.talks] == ["same", "same#2", "title:talk"]
-    assert "1 duplicate session ids: kept the first, renamed the rest" in schedule.repairs
-    assert "1 events without a UID: identified by their title" in schedule.repairs
+    assert ("1 session had a guid used before: kept the first, renamed the rest (#2, #3...)"
+            in schedule.repairs)
+    assert "1 event without a UID: identified by their title" in schedule.repairs
 
 
 def test_zone_of_the_file_own_vtimezone():
@@ -352,10 +370,3 @@ def test_zone_given_overrides_the_file():
     assert "not an IANA time zone" in parse_error(data, timezone="Gold Coast")
     bad_calendar_zone = calendar(*event(), properties=("X-WR-TIMEZONE:Nowhere",))
     assert "X-WR-TIMEZONE" in parse_error(bad_calendar_zone)
-
-
-def test_html_to_text():
-    assert html_to_text("a < b and\nc > d") == "a < b and\nc > d"
-    assert html_to_text("<ul>\n <li>one</li>\n <li>two</li>\n</ul>") == "- one\n- two"
-    assert html_to_text("<p>wrapped\nline</p>\n\n<p>next &lt;p&gt;</p>") == "wrapped line\n\nnext <p>"
-    assert html_to_text("Run <i>this</i>\nthen <cmd>") == "Run this\nthen <cmd>"

@@ -22,10 +22,12 @@ from functools import cached_property
 from typing import ClassVar
 from typing import Protocol
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from ..models import TALK_KINDS
-from ..models import TALK_STATUSES
+from ..timezones import NonexistentLocalTime
 from ..timezones import is_zone
+from ..timezones import local_to_utc
 from .text import examples
 from .text import plural
 
@@ -148,7 +150,6 @@ assert set(KIND_ALIASES.values()) <= set(TALK_KINDS)
 TYPE_NOTE = re.compile(r"\s*\(.*\)\s*$")
 #: states (frab and pretalx state, iCalendar STATUS) of a session that will not take place
 CANCELLED_STATES = frozenset({"canceled", "cancelled", "withdrawn", "deleted", "rejected"})
-assert "cancelled" in TALK_STATUSES
 
 
 def known_kind(raw: str | None) -> str | None:
@@ -198,6 +199,26 @@ def speaker_key(source_id: object, name: str) -> str:
     return "name:" + name_key(name)
 
 
+def add_speakers(speakers: dict[str, ParsedSpeaker], people: Iterable[tuple[object, str]]
+                 ) -> tuple[str, ...]:
+    """Add a session's people, as (source id or None, name), to the schedule's `speakers`.
+
+    :return: the session's speaker keys, in order, each once
+    """
+    keys = []
+    for source_id, name in people:
+        key = speaker_key(source_id, name)
+        speakers.setdefault(key, ParsedSpeaker(key=key, name=name))
+        keys.append(key)
+    return tuple(dict.fromkeys(keys))
+
+
+def id_or_title(source_id: str, title: str) -> str:
+    """A session's guid where the source need not give an id (iCalendar, CSV): the id, else
+    the title, case-folded, so that a re-import finds the session while its title stays."""
+    return source_id or f"title:{title.casefold()}"
+
+
 def name_key(name: str) -> str:
     """A person's name as compared: white space folded, case-folded."""
     return " ".join(name.split()).casefold()
@@ -206,6 +227,16 @@ def name_key(name: str) -> str:
 def in_order_of_use(names: Iterable[str | None]) -> tuple[str, ...]:
     """Room or track names as sessions first use them, each once."""
     return tuple(dict.fromkeys(name for name in names if name))
+
+
+def used_rooms(talks: list[ParsedTalk]) -> tuple[str, ...]:
+    return in_order_of_use(talk.room for talk in talks)
+
+
+def used_tracks(talks: list[ParsedTalk]) -> tuple[ParsedTrack, ...]:
+    """The tracks sessions name, in order of first use, without colours: for formats that
+    declare no tracks of their own."""
+    return tuple(ParsedTrack(name) for name in in_order_of_use(talk.track for talk in talks))
 
 
 def http_url(raw: str) -> str:
@@ -245,7 +276,7 @@ def choose_zone(given: str | None, named: str, field_name: str, times: Iterable[
 
     :return: the zone's name and the repair made, if any
     """
-    if given and given.strip():
+    if given:
         return require_zone(given, "the time zone given"), []
     if named:
         return require_zone(named, field_name), []
@@ -288,6 +319,15 @@ def format_offset(offset: timedelta) -> str:
     return f"{sign}{hours:02d}:{minutes:02d}"
 
 
+def local_instant(wall_clock: datetime, zone: ZoneInfo, where: str) -> datetime:
+    """A wall-clock time in `zone` as UTC (see local_to_utc); one the clocks skip is an
+    error that names `where`."""
+    try:
+        return local_to_utc(wall_clock, zone)
+    except NonexistentLocalTime as exc:
+        raise ScheduleError(f"{where}: {exc}") from None
+
+
 def check_times(starts_at: datetime, ends_at: datetime, where: str) -> None:
     if starts_at.tzinfo is None or ends_at.tzinfo is None:
         raise ScheduleError(f"{where}: time without a time zone")
@@ -327,11 +367,14 @@ class Lengths:
             return timeslot, f"the schedule's {self.timeslot_name}"
         return DEFAULT_LENGTH, "a default"
 
-    def end(self, starts_at: datetime, ends_at: datetime | None, where: str) -> datetime:
-        """`ends_at`, or the default length after the start where it is None or the start."""
+    def end(self, starts_at: datetime, ends_at: datetime | None, session: str) -> datetime:
+        """`ends_at`, or the default length after the start where it is None or the start.
+
+        :param session: names the session in the repair, e.g. "event 1234 (“Opening”)"
+        """
         if ends_at is not None and ends_at != starts_at:
             return ends_at
-        self.places.append(where)
+        self.places.append(session)
         return starts_at + self.default[0]
 
     def repairs(self) -> list[str]:

@@ -28,7 +28,8 @@ day        no       the schedule day it belongs to, "2011-08-17", for sessions
                     after midnight that belong to the day before
 ========== ======== ==========================================================
 
-.. [1] each row needs an end, or else a duration.
+.. [1] the header needs an end or a duration column. A row with neither, or with a length
+   of zero, is shown 15 minutes long, and the repairs say so.
 
 Times are the conference's wall-clock times, read in the time zone given with the
 import (such as America/Vancouver). A time with a UTC offset ("2011-08-17 10:00-07:00"
@@ -41,6 +42,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field
@@ -50,21 +52,26 @@ from datetime import datetime
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from .base import KIND_ALIASES
+from .base import Lengths
 from .base import ParsedSchedule
 from .base import ParsedSpeaker
 from .base import ParsedTalk
-from .base import ParsedTrack
 from .base import ScheduleError
+from .base import add_speakers
 from .base import check_times
-from .base import fixed_offset_zone
+from .base import http_url
+from .base import id_or_title
+from .base import known_kind
+from .base import local_instant
 from .base import normalise_kind
 from .base import parse_duration
 from .base import require_zone
-from .base import speaker_key
 from .base import unique_guids
-from ..timezones import NonexistentLocalTime
-from ..timezones import local_to_utc
+from .base import used_rooms
+from .base import used_tracks
+from .base import zone_of_offset
+from .text import counted
+from .text import plural
 
 COLUMNS = ("title", "start", "end", "duration", "id", "room", "track", "speakers",
            "abstract", "url", "kind", "language", "day")
@@ -106,9 +113,8 @@ class CsvImporter:
             timezone=zone,
             talks=tuple(talks),
             speakers=tuple(reader.speakers.values()),
-            rooms=tuple(dict.fromkeys(talk.room for talk in talks if talk.room)),
-            tracks=tuple(ParsedTrack(name) for name in
-                         dict.fromkeys(talk.track for talk in talks if talk.track)),
+            rooms=used_rooms(talks),
+            tracks=used_tracks(talks),
             repairs=tuple(reader.summary() + renamed + zone_repairs),
         )
 
@@ -200,7 +206,8 @@ class _RowReader:
     #: the user's zone name, if given
     timezone: str | None
     speakers: dict[str, ParsedSpeaker] = field(default_factory=dict)
-    counts: dict[str, int] = field(default_factory=dict)
+    counts: Counter[str] = field(default_factory=Counter)
+    lengths: Lengths = field(default_factory=lambda: Lengths("no end or duration, or a zero one"))
     first_offset: timedelta | None = None
 
     def __post_init__(self) -> None:
@@ -209,9 +216,6 @@ class _RowReader:
         if self.timezone:
             self.zone = ZoneInfo(require_zone(self.timezone, "the time zone given"))
         self.unknown = [name for name in self.columns if name not in COLUMNS]
-
-    def count(self, what: str) -> None:
-        self.counts[what] = self.counts.get(what, 0) + 1
 
     def read(self, row: list[str], line: int) -> ParsedTalk:
         if any(cell.strip() for cell in row[len(self.header):]):
@@ -223,25 +227,19 @@ class _RowReader:
         if not title:
             raise ScheduleError(f"line {line}, column “title”: empty title")
         starts_at = self.instant(cells["start"], line, "start")
-        if cells.get("end"):
-            ends_at = self.instant(cells["end"], line, "end")
-        elif cells.get("duration"):
-            ends_at = starts_at + _duration(cells["duration"], f"line {line}, column “duration”")
-        else:
-            raise ScheduleError(f"line {line}, column “end”: no end time (nor a duration)")
+        ends_at = self.lengths.end(starts_at, self.end(cells, starts_at, line), f"line {line}")
         check_times(starts_at, ends_at, f"line {line}, column “end”")
         session_id = cells.get("id", "")
         if not session_id:
-            self.count("no id")
+            self.counts["no id"] += 1
         raw_kind = cells.get("kind", "")
-        if raw_kind and raw_kind.lower() not in KIND_ALIASES:
-            self.count("unknown kind")
-        url = cells.get("url", "")
-        if url and not url.lower().startswith(("http://", "https://")):
-            self.count("bad url")
-            url = ""
+        if raw_kind and known_kind(raw_kind) is None:
+            self.counts["unknown kind"] += 1
+        url = http_url(cells.get("url", ""))
+        if cells.get("url") and not url:
+            self.counts["bad url"] += 1
         return ParsedTalk(
-            guid=session_id or f"title:{title.casefold()}",
+            guid=id_or_title(session_id, title),
             title=title,
             starts_at=starts_at,
             ends_at=ends_at,
@@ -255,6 +253,14 @@ class _RowReader:
             url=url,
             speakers=self.people(cells.get("speakers", "")),
         )
+
+    def end(self, cells: dict[str, str], starts_at: datetime, line: int) -> datetime | None:
+        """The end cell, else the start and the duration cell, else None: no length."""
+        if cells.get("end"):
+            return self.instant(cells["end"], line, "end")
+        if cells.get("duration"):
+            return starts_at + _duration(cells["duration"], f"line {line}, column “duration”")
+        return None
 
     def instant(self, text: str, line: int, column: str) -> datetime:
         """A cell's time as an aware datetime: exact if it has an offset, else read in
@@ -277,44 +283,35 @@ class _RowReader:
         if self.zone is None:
             raise ScheduleError(f"{where}: “{text}” has no UTC offset, so the time zone "
                                 "must be given (such as America/Vancouver)")
-        try:
-            return local_to_utc(moment, self.zone)
-        except NonexistentLocalTime as exc:
-            raise ScheduleError(f"{where}: {exc}") from None
+        return local_instant(moment, self.zone, where)
 
     def people(self, names: str) -> tuple[str, ...]:
-        keys = []
-        for name in (part.strip() for part in names.split(";")):
-            if name:
-                key = speaker_key(None, name)
-                self.speakers.setdefault(key, ParsedSpeaker(key=key, name=name))
-                keys.append(key)
-        return tuple(dict.fromkeys(keys))
+        return add_speakers(self.speakers, [(None, name.strip()) for name in names.split(";")
+                                            if name.strip()])
 
     def conference_zone(self) -> tuple[str, list[str]]:
         """The zone given, else the fixed offset of the first time (all have one)."""
         if self.zone is not None:
             return self.zone.key, []
-        zone = fixed_offset_zone(self.first_offset)
-        return zone, [f"no time zone given: showing times at the fixed offset of the first "
-                      f"session ({zone}); give the time zone to use local rules"]
+        return zone_of_offset(self.first_offset)
 
     def summary(self) -> list[str]:
         """The repairs made, one sentence each."""
-        messages = {
-            "no id": "{} sessions without an id: identified by their title",
-            "unknown kind": "{} sessions of an unknown kind: taken as talks",
-            "bad url": "{} session URLs that are not http(s): dropped",
-        }
-        repairs = [message.format(self.counts[what]) for what, message in messages.items()
-                   if self.counts.get(what)]
+        repairs = self.lengths.repairs() + counted(self.counts, {
+            "no id": ("session", " without an id: identified by their title"),
+            "unknown kind": ("session", " of an unknown kind: taken as talks"),
+            "bad url": ("session URL that is not", "session URLs that are not",
+                        " http(s): dropped"),
+        })
         if self.unknown:
-            repairs.append(f"{len(self.unknown)} unknown columns ignored: "
+            repairs.append(f"{plural(len(self.unknown), 'unknown column')} ignored: "
                            + ", ".join(f"“{name}”" for name in self.unknown))
         return repairs
 
 
 def _duration(text: str, where: str) -> timedelta:
+    """frab's "1:30" (see parse_duration), or whole minutes ("90"), as spreadsheets are
+    written; a frab file's bare number is no duration, so parse_duration refuses it."""
     if text.isdigit():
         return timedelta(minutes=int(text))
     return parse_duration(text, where)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import replace
 from datetime import UTC
@@ -18,14 +19,11 @@ from datetime import date
 from datetime import datetime
 from datetime import time
 from datetime import timedelta
-from html.parser import HTMLParser
 from urllib.parse import urljoin
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from ..timezones import NonexistentLocalTime
-from ..timezones import local_to_utc
-from .base import KIND_ALIASES
+from .base import Lengths
 from .base import ParsedLink
 from .base import ParsedSchedule
 from .base import ParsedSpeaker
@@ -33,12 +31,17 @@ from .base import ParsedTalk
 from .base import ParsedTrack
 from .base import ScheduleError
 from .base import check_times
-from .base import fixed_offset_zone
+from .base import choose_zone
+from .base import http_url
+from .base import in_order_of_use
+from .base import local_instant
 from .base import normalise_kind
+from .base import normalise_status
 from .base import parse_duration
-from .base import require_zone
 from .base import speaker_key
 from .base import unique_guids
+from .text import counted
+from .text import plain_text
 
 _BOM = b"\xef\xbb\xbf"
 #: a JSON object with a "schedule" key (not an escaped one inside a string)
@@ -49,8 +52,6 @@ _ISO_DURATION = re.compile(r"P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?
 _BARE_HOST = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?::\d+)?(?:[/?#]|$)",
                         re.IGNORECASE)
 _COLOR = re.compile(r"#([0-9a-f]{6}|[0-9a-f]{3})", re.IGNORECASE)
-#: states (schedule2 ``state``, or a ``status``) of a session that will not take place
-_CANCELLED_STATES = frozenset({"canceled", "cancelled", "withdrawn", "deleted", "rejected"})
 _SLIDE_TYPES = frozenset({"slides"})
 _VIDEO_TYPES = frozenset({"media", "video", "recording"})
 _VIDEO_SERVICES = frozenset({"mediacccde", "peertube"})
@@ -67,7 +68,8 @@ class FrabJsonImporter:
         schedule, conference = _schedule_parts(_load_json(data))
         days = _days(conference)
         listed = _listed_events(schedule, days)
-        zone_name, repairs = _choose_zone(timezone, conference, listed)
+        zone_name, repairs = choose_zone(timezone, _plain(conference.get("time_zone_name")),
+                                         "conference time_zone_name", _start_texts(listed))
         zone = ZoneInfo(zone_name)
         reader = _Reader(zone, schedule, conference, days)
         talks, guid_repairs = unique_guids([reader.talk(item) for item in listed])
@@ -234,39 +236,10 @@ def _conference_date(value: object, zone: ZoneInfo, field: str) -> date | None:
 
 # -- time zone --------------------------------------------------------------------------------
 
-def _choose_zone(given: str | None, conference: dict, listed: list[_Listed]
-                 ) -> tuple[str, list[str]]:
-    """The user's zone, else the file's ``time_zone_name``, else the fixed offset of the first
-    time that carries one.
-
-    :return: the zone's name and the repair made, if any
-    """
-    if given and given.strip():
-        return require_zone(given, "the time zone given"), []
-    file_zone = _plain(conference.get("time_zone_name"))
-    if file_zone:
-        return require_zone(file_zone, "conference time_zone_name"), []
-    offset = _first_offset(listed)
-    if offset is None:
-        raise ScheduleError("the file gives no time zone (no time_zone_name and no UTC offset "
-                            "in its times): give the time zone the times are in")
-    name = fixed_offset_zone(offset)
-    return name, [f"no time zone name in the file: showing times at the fixed offset "
-                  f"UTC{_offset_text(offset)} ({name}); give the time zone to use local rules"]
-
-
-def _first_offset(listed: list[_Listed]) -> timedelta | None:
+def _start_texts(listed: list[_Listed]) -> Iterator[str]:
+    """The events' start fields, where a fixed offset is looked for."""
     for item in listed:
-        key, text = _start_field(item.event, item.where)
-        if key is None or _CLOCK_TIME.fullmatch(text):
-            continue
-        try:
-            offset = datetime.fromisoformat(text).utcoffset()
-        except ValueError:
-            continue
-        if offset is not None:
-            return offset
-    return None
+        yield _start_field(item.event, item.where)[1]
 
 
 def _start_field(event: dict, where: str) -> tuple[str | None, str]:
@@ -280,12 +253,6 @@ def _start_field(event: dict, where: str) -> tuple[str | None, str]:
         if value.strip():
             return key, value.strip()
     return None, ""
-
-
-def _offset_text(offset: timedelta) -> str:
-    sign = "-" if offset < timedelta(0) else "+"
-    hours, minutes = divmod(abs(int(offset.total_seconds())) // 60, 60)
-    return f"{sign}{hours:02d}:{minutes:02d}"
 
 
 # -- text -------------------------------------------------------------------------------------
@@ -311,93 +278,15 @@ def _localised(value: object, language: str) -> object:
     return value
 
 
-_HTML_TAG = re.compile(
-    r"<(?:!doctype\b|/?(?:p|br|div|span|ul|ol|li|dl|dt|dd|h[1-6]|blockquote|pre|code|a|b|i|u|s|"
-    r"em|strong|small|sup|sub|hr|img|table|tr|td|th|html|body)\b[^<>]*>)", re.IGNORECASE)
-
-
 def _multiline(value: object, language: str, where: str, field: str) -> str:
-    """Abstracts and descriptions as plain text: HTML is turned into text, other text (frab
-    and pretalx write Markdown) is kept with its line breaks."""
+    """Abstracts and descriptions as plain text (frab and pretalx write Markdown, some of
+    it with HTML)."""
     value = _localised(value, language)
     if value is None:
         return ""
     if not isinstance(value, str):
         raise ScheduleError(f"{where}: {field} is a JSON {_json_type(value)}, not text")
-    if _HTML_TAG.search(value):
-        return _HtmlText.convert(value)
-    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
-
-
-class _HtmlText(HTMLParser):
-    """Text of an HTML fragment: block elements become paragraphs, ``<br>`` a line break,
-    ``<li>`` a "- " line. Frab descriptions mix HTML with Markdown, so a blank line in the
-    source also stays a paragraph break, and anything that is not an HTML tag (such as the
-    Markdown link ``<https://example.org/>``) stays as written."""
-
-    BLOCKS = frozenset({"p", "div", "ul", "ol", "dl", "h1", "h2", "h3", "h4", "h5", "h6",
-                        "blockquote", "pre", "table", "tr", "hr", "html", "body"})
-    INLINE = frozenset({"span", "a", "b", "i", "u", "s", "em", "strong", "small", "sup", "sub",
-                        "code", "img", "td", "th", "dt", "dd", "head"})
-    HIDDEN = frozenset({"script", "style", "title"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.pieces: list[str] = []
-        self.hidden = 0
-
-    @classmethod
-    def convert(cls, html: str) -> str:
-        parser = cls()
-        parser.feed(html)
-        parser.close()
-        text = "".join(parser.pieces)
-        text = re.sub(r"[ \t]+", " ", text)
-        text = re.sub(r" ?\n ?", "\n", text)
-        return re.sub(r"\n{3,}", "\n\n", text).strip()
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.HIDDEN:
-            self.hidden += 1
-        elif tag == "br":
-            self.pieces.append("\n")
-        elif tag == "li":
-            self.pieces.append("\n- ")
-        elif tag in self.BLOCKS:
-            self.pieces.append("\n\n")
-        elif tag not in self.INLINE:
-            self.pieces.append(self.get_starttag_text() or "")
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        """``<br/>``: a start tag alone (the default would also end an unknown one)."""
-        if tag not in self.HIDDEN:
-            self.handle_starttag(tag, attrs)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.HIDDEN:
-            self.hidden = max(0, self.hidden - 1)
-        elif tag in self.BLOCKS:
-            self.pieces.append("\n\n")
-        elif tag not in self.INLINE and tag not in ("br", "li"):
-            self.pieces.append(f"</{tag}>")
-
-    def handle_data(self, data: str) -> None:
-        if self.hidden:
-            return
-        data = data.replace("\r\n", "\n").replace("\r", "\n")
-        paragraphs = re.split(r"\n[ \t]*\n[ \t\n]*", data)
-        self.pieces.append("\n\n".join(re.sub(r"[ \t\n\f\v]+", " ", part) for part in paragraphs))
-
-
-def _kind(raw: object) -> str:
-    """pretalx types are free text such as "Workshop 60 Min": the first word counts where the
-    whole does not name a kind."""
-    text = _plain(raw).lower()
-    if text not in KIND_ALIASES and text.split():
-        first_word = text.split()[0]
-        if first_word in KIND_ALIASES:
-            text = first_word
-    return normalise_kind(text)
+    return plain_text(value)
 
 
 def _color(track: dict) -> str:
@@ -419,12 +308,15 @@ class _Reader:
                  ) -> None:
         self.zone = zone
         self.days = days
-        self.base_url = _absolute_web_url(schedule.get("base_url"))
+        self.base_url = http_url(_plain(schedule.get("base_url")))
         defaults = conference.get("defaults")
         self.default_language = _plain(defaults.get("language")) if isinstance(
             defaults, dict) else ""
         self.speakers: dict[str, ParsedSpeaker] = {}
         self.counts: Counter[str] = Counter()
+        self.lengths = Lengths("no duration or end, or a zero one",
+                               lambda: _timeslot(conference.get("timeslot_duration")),
+                               "timeslot_duration")
         self.offset_example = ""
         self.declared_rooms = _declared_rooms(schedule, conference)
         self.room_names_by_guid = _room_names_by_guid(conference)
@@ -456,9 +348,9 @@ class _Reader:
             subtitle=_plain(_localised(event.get("subtitle"), language)),
             abstract=_multiline(event.get("abstract"), language, where, "abstract"),
             description=_multiline(event.get("description"), language, where, "description"),
-            kind=_kind(event.get("type")),
+            kind=normalise_kind(_plain(event.get("type"))),
             language=language,
-            status=self._status(event),
+            status=normalise_status(_plain(event.get("state") or event.get("status"))),
             url=self.web_url(event.get("url")),
             slides_url=next((link.url for link, kind in links if kind in _SLIDE_TYPES), ""),
             video_url=next((link.url for link, kind in links if kind in _VIDEO_TYPES), ""),
@@ -477,11 +369,6 @@ class _Reader:
                 return f"{key}:{_plain(event.get(key))}"
         self.counts["no id"] += 1
         return f"title:{title}"
-
-    @staticmethod
-    def _status(event: dict) -> str:
-        state = _plain(event.get("state") or event.get("status")).lower()
-        return "cancelled" if state in _CANCELLED_STATES else "confirmed"
 
     # times
 
@@ -508,17 +395,11 @@ class _Reader:
             raise ScheduleError(f"{where}: {field} “{text}” is not an ISO 8601 date and time"
                                 ) from None
         if moment.tzinfo is None:
-            return self._local(moment, where)
+            return local_instant(moment, self.zone, where)
         if check_offset and moment.utcoffset() != moment.astimezone(self.zone).utcoffset():
             self.counts["offset"] += 1
             self.offset_example = self.offset_example or text.strip()
         return moment.astimezone(UTC)
-
-    def _local(self, moment: datetime, where: str) -> datetime:
-        try:
-            return local_to_utc(moment, self.zone)
-        except NonexistentLocalTime as exc:
-            raise ScheduleError(f"{where}: {exc}") from None
 
     def _clock_time_on_day(self, text: str, day: _Day, where: str) -> datetime:
         """frab's "start" ("01:30") on the event's day; a time before the day starts belongs
@@ -531,16 +412,17 @@ class _Reader:
             day_start = self._instant(day.start, f"day {day.date}", "day_start")
             if local.time() < day_start.astimezone(self.zone).time():
                 local += timedelta(days=1)
-        return self._local(local, where)
+        return local_instant(local, self.zone, where)
 
     def _end(self, event: dict, starts_at: datetime, where: str) -> datetime:
         end = event.get("end")
         if isinstance(end, str) and end.strip():
-            return self._instant(end, where, "end")
-        duration = event.get("duration")
-        if duration in (None, ""):
-            raise ScheduleError(f"{where}: no duration and no end")
-        return starts_at + _duration(str(duration), where)
+            ends_at = self._instant(end, where, "end")
+        elif event.get("duration") in (None, ""):
+            ends_at = None
+        else:
+            ends_at = starts_at + _duration(str(event["duration"]), where)
+        return self.lengths.end(starts_at, ends_at, where)
 
     def _day_of(self, starts_at: datetime) -> date:
         """schedule2 files days by their start and end instants; outside them, the date in the
@@ -600,7 +482,7 @@ class _Reader:
         text = _plain(raw)
         if not text:
             return ""
-        if _absolute_web_url(text):
+        if http_url(text):
             return text
         if _scheme(text) != "":
             self.counts["not web"] += 1
@@ -690,35 +572,23 @@ class _Reader:
     # repairs
 
     def repairs(self) -> list[str]:
-        counts, zone = self.counts, self.zone.key
-        sentences = {
-            "clock only": f"{counts['clock only']} sessions without a full date: read their "
-                          f"“start” time on the day they are listed under, in {zone}",
-            "offset": f"{counts['offset']} sessions give a UTC offset that {zone} does not have "
-                      f"at that time (such as {self.offset_example}): kept the instants the file "
-                      f"gives, shown in {zone}",
-            "no id": f"{counts['no id']} sessions without a guid, id or code: identified by "
-                     "their title",
-            "no room": f"{counts['no room']} sessions without a room: left without one",
-            "nameless person": f"{counts['nameless person']} persons without a name: left out",
-            "placeholder": f"{counts['placeholder']} placeholder attachments "
-                           "(“/attachments/original/missing.png”): left out",
-            "bare host": f"{counts['bare host']} links written without “https://”: added it",
-            "relative": f"{counts['relative']} relative links: left out, because the file "
-                        "gives no base_url to resolve them against",
-            "not web": f"{counts['not web']} links that are not web addresses (http or https): "
-                       "left out",
-        }
-        return [sentence for key, sentence in sentences.items() if counts[key]]
-
-
-def _absolute_web_url(raw: object) -> str:
-    text = _plain(raw)
-    try:
-        parts = urlsplit(text)
-    except ValueError:  # such as an unclosed "[" of an IPv6 host
-        return ""
-    return text if parts.scheme.lower() in ("http", "https") and parts.netloc else ""
+        zone = self.zone.key
+        return self.lengths.repairs() + counted(self.counts, {
+            "clock only": ("session", " without a full date: read their “start” time on the "
+                           f"day they are listed under, in {zone}"),
+            "offset": ("session gives", "sessions give", f" a UTC offset that {zone} does not "
+                       f"have at that time (such as {self.offset_example}): kept the instants "
+                       f"the file gives, shown in {zone}"),
+            "no id": ("session", " without a guid, id or code: identified by their title"),
+            "no room": ("session", " without a room: left without one"),
+            "nameless person": ("person", "persons", " without a name: left out"),
+            "placeholder": ("placeholder attachment",
+                            " (“/attachments/original/missing.png”): left out"),
+            "bare host": ("link", " written without “https://”: added it"),
+            "relative": ("relative link", ": left out, because the file gives no base_url"),
+            "not web": ("link that is not a web address", "links that are not web addresses",
+                        " (http or https): left out"),
+        })
 
 
 def _scheme(text: str) -> str | None:
@@ -730,7 +600,8 @@ def _scheme(text: str) -> str | None:
 
 
 def _duration(text: str, where: str) -> timedelta:
-    """v1 "HH:MM" (see parse_duration); schedule2 ISO 8601 ("PT1H30M")."""
+    """v1 "HH:MM" (see parse_duration); schedule2 ISO 8601 ("PT1H30M"), which is this
+    format's own: no other writes it, so parse_duration does not read it."""
     text = text.strip()
     if not text.startswith("P"):
         return parse_duration(text, where)
@@ -740,6 +611,12 @@ def _duration(text: str, where: str) -> timedelta:
                             "PT1H30M")
     days, hours, minutes, seconds = (int(part or 0) for part in match.groups())
     return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+
+
+def _timeslot(raw: object) -> timedelta | None:
+    """The conference's ``timeslot_duration``, if it gives one."""
+    text = _plain(raw)
+    return _duration(text, "conference timeslot_duration") if text else None
 
 
 @dataclass(frozen=True)
@@ -779,6 +656,6 @@ def _room_names_by_guid(conference: dict) -> dict[str, str]:
 
 def _in_declared_order(declared: list[str], used: list[str | None]) -> tuple[str, ...]:
     """The names sessions use: declared ones in declared order, then the rest as they come."""
-    used_names = dict.fromkeys(name for name in used if name)
+    used_names = in_order_of_use(used)
     declared_used = [name for name in dict.fromkeys(declared) if name in used_names]
     return tuple(declared_used + [name for name in used_names if name not in declared_used])

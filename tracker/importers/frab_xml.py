@@ -12,14 +12,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC
 from datetime import date
 from datetime import datetime
 from datetime import time
 from datetime import timedelta
-from functools import cached_property
-from html.parser import HTMLParser
 from typing import ClassVar
 from urllib.parse import urljoin
 from urllib.parse import urlsplit
@@ -31,21 +30,26 @@ from zoneinfo import ZoneInfo
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeElementTree
 
-from ..timezones import NonexistentLocalTime
-from ..timezones import local_to_utc
+from .base import Lengths
 from .base import ParsedLink
 from .base import ParsedSchedule
 from .base import ParsedSpeaker
 from .base import ParsedTalk
 from .base import ParsedTrack
 from .base import ScheduleError
+from .base import add_speakers
 from .base import check_times
-from .base import fixed_offset_zone
+from .base import choose_zone
+from .base import http_url
+from .base import local_instant
+from .base import name_key
 from .base import normalise_kind
 from .base import parse_duration
-from .base import require_zone
-from .base import speaker_key
 from .base import unique_guids
+from .base import used_rooms
+from .text import counted
+from .text import plain_text
+from .text import plural
 
 #: a <schedule> root, after an optional BOM, XML declaration, comments, processing
 #: instructions, a DOCTYPE (so that parse() can refuse it by name) and white space
@@ -55,13 +59,6 @@ DECLARED_ENCODING = re.compile(
     rb"""(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
-#: a tag or character reference that makes a text field HTML rather than plain text
-HTML_MARKUP = re.compile(
-    r"</?(?:p|br|a|ul|ol|li|em|strong|b|i|u|h[1-6]|div|span|pre|code|blockquote|hr|img|table"
-    r"|tr|td|th|dl|dt|dd|sup|sub|tt|small|s|strike|del|ins|q|cite|abbr)\b[^>]*>"
-    r"|&(?:#[0-9]+|#x[0-9a-f]+|[a-z]+);", re.IGNORECASE)
-#: a session type's trailing note, as in DebConf's "BoF (45 minutes)"
-TYPE_NOTE = re.compile(r"\s*\(.*\)\s*$")
 #: FOSDEM marks a cancelled session by its title: "CANCELLED Testing apps with …"
 CANCELLED_TITLE = re.compile(r"\s*[\[(]?(?:CANCELL?ED|ABGESAGT)\b")
 COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
@@ -73,8 +70,6 @@ RECORDING_TITLE = re.compile(r"\s*video(?: recording\b|\s*\()", re.IGNORECASE)
 RECORDING_ELEMENTS = ("recording/url", "recording/link", "video_download_url", "video")
 #: hosts that serve only the conference's own recordings
 RECORDING_HOSTS = frozenset({"video.fosdem.org"})
-#: how long a session with no length is shown, when the schedule has no <timeslot_duration>
-DEFAULT_LENGTH = timedelta(minutes=15)
 
 
 class FrabXmlImporter:
@@ -154,8 +149,9 @@ class ScheduleReader:
             raise ScheduleError("the <schedule> has no <conference> element")
         self.root = root
         self.conference = conference
-        self.repairs: list[str] = []
-        self.zone_name = self._zone_name(user_zone)
+        self.zone_name, self.repairs = choose_zone(
+            user_zone, text(conference, "time_zone_name"), "<conference> <time_zone_name>",
+            first_times(root))
         self.zone = ZoneInfo(self.zone_name)
         self.base_url = absolute_url(text(conference, "base_url"), "")
         day_change = text(conference, "day_change")
@@ -163,8 +159,8 @@ class ScheduleReader:
                            if day_change else None)
         self.ambiguous_person_ids = ambiguous_person_ids(root)
         self.speakers: dict[str, ParsedSpeaker] = {}
-        self.counts: Counter[str] = Counter()
-        self.lengthless: list[str] = []
+        self.counts: Counter[str] = Counter(shared_ids=len(self.ambiguous_person_ids))
+        self.lengths = Lengths("<duration> empty or 00:00", self._timeslot, "<timeslot_duration>")
 
     def read(self) -> ParsedSchedule:
         title = text(self.conference, "title") or text(self.conference, "acronym")
@@ -178,7 +174,7 @@ class ScheduleReader:
             timezone=self.zone_name,
             talks=tuple(talks),
             speakers=tuple(self.speakers.values()),
-            rooms=tuple(dict.fromkeys(talk.room for talk in talks if talk.room)),
+            rooms=used_rooms(talks),
             tracks=tracks,
             acronym=text(self.conference, "acronym"),
             url=absolute_url(text(self.conference, "url"), "") or self.base_url,
@@ -186,28 +182,11 @@ class ScheduleReader:
                                           text(self.conference, "city")))),
             start_date=self._conference_date("start"),
             end_date=self._conference_date("end"),
-            repairs=tuple(self.repairs + self._counted_repairs() + renamed),
+            repairs=tuple(self.repairs + self.lengths.repairs() + self._counted_repairs()
+                          + renamed),
         )
 
     # the conference
-
-    def _zone_name(self, user_zone: str | None) -> str:
-        """The user's zone, else the file's <time_zone_name>, else the fixed offset of the
-        file's first time with one (said in the repairs)."""
-        if user_zone:
-            return require_zone(user_zone, "the time zone given")
-        if named := text(self.conference, "time_zone_name"):
-            return require_zone(named, "<conference> <time_zone_name>")
-        offset = first_offset(self.root)
-        if offset is None:
-            raise ScheduleError(
-                "the file gives no time zone (no <time_zone_name>, and its times have no UTC "
-                "offsets): give the time zone its times are in, such as Europe/Brussels")
-        zone = fixed_offset_zone(offset)
-        self.repairs.append(
-            f"no time zone name in the file: showing times at the fixed offset "
-            f"UTC{format_offset(offset)} ({zone}); give the time zone to use local rules")
-        return zone
 
     def _conference_date(self, tag: str) -> date | None:
         """<start>/<end>: a date, or a date and time (read in the conference's zone)."""
@@ -237,14 +216,9 @@ class ScheduleReader:
             self.counts["colour"] += 1
         return ""
 
-    @cached_property
-    def _placeholder_length(self) -> tuple[timedelta, str]:
-        """How long a session with no length is shown, and why that long."""
+    def _timeslot(self) -> timedelta | None:
         raw = text(self.conference, "timeslot_duration")
-        timeslot = parse_duration(raw, "<conference> <timeslot_duration>") if raw else None
-        if timeslot:
-            return timeslot, "the schedule's <timeslot_duration>"
-        return DEFAULT_LENGTH, "a default"
+        return parse_duration(raw, "<conference> <timeslot_duration>") if raw else None
 
     # events
 
@@ -262,7 +236,8 @@ class ScheduleReader:
                     slots.append(Slot(child, day_date, day_start, None))
         stray = sum(1 for _ in self.root.iter("event")) - len(slots)
         if stray:
-            raise ScheduleError(f"{stray} <event> elements are outside <day> and <day><room>")
+            raise ScheduleError(f"{plural(stray, '<event> element is', '<event> elements are')}"
+                                " outside <day> and <day><room>")
         return slots
 
     def _day(self, day: Element) -> tuple[date | None, datetime | None]:
@@ -275,7 +250,7 @@ class ScheduleReader:
             return day_date, None
         day_start = parse_datetime(day.get("start"), f"{where} start")
         if day_start.tzinfo is None:
-            return day_date, self._local(day_start, where)
+            return day_date, local_instant(day_start, self.zone, where)
         local_date = day_start.astimezone(self.zone).date()
         if day_date is not None and day_date != local_date:
             self.counts["redated_days"] += 1
@@ -309,7 +284,7 @@ class ScheduleReader:
             track=text(event, "track") or None, subtitle=text(event, "subtitle"),
             abstract=plain_text(text(event, "abstract")),
             description=plain_text(text(event, "description")),
-            kind=normalise_kind(TYPE_NOTE.sub("", text(event, "type"))),
+            kind=normalise_kind(text(event, "type")),
             language=text(event, "language"), status=status, url=page_url,
             slides_url=slides_url, video_url=video_url,
             speakers=self._speakers(event), links=links)
@@ -321,7 +296,7 @@ class ScheduleReader:
         if exact := text(event, "date"):
             moment = parse_datetime(exact, f"{where}: <date>")
             if moment.tzinfo is None:
-                return self._local(moment, where)
+                return local_instant(moment, self.zone, where)
             if clock is not None and moment.astimezone(self.zone).time() != clock:
                 self.counts["clock_disagrees"] += 1
             return moment.astimezone(UTC)
@@ -329,10 +304,11 @@ class ScheduleReader:
             raise ScheduleError(f"{where}: no start time (neither <date> nor <start>)")
         if slot.day is None:
             raise ScheduleError(f"{where}: no <date>, and its <day> has no date attribute")
-        starts_at = self._local(datetime.combine(slot.day, clock), where)
+        starts_at = local_instant(datetime.combine(slot.day, clock), self.zone, where)
         if self._before_day_starts(starts_at, clock, slot):
             self.counts["after_midnight"] += 1
-            starts_at = self._local(datetime.combine(slot.day + timedelta(days=1), clock), where)
+            next_day = datetime.combine(slot.day + timedelta(days=1), clock)
+            starts_at = local_instant(next_day, self.zone, where)
         return starts_at
 
     def _before_day_starts(self, starts_at: datetime, clock: time, slot: Slot) -> bool:
@@ -341,33 +317,20 @@ class ScheduleReader:
             return starts_at < slot.day_start
         return self.day_change is not None and clock < self.day_change
 
-    def _local(self, wall_clock: datetime, where: str) -> datetime:
-        try:
-            return local_to_utc(wall_clock, self.zone)
-        except NonexistentLocalTime as exc:
-            raise ScheduleError(f"{where}: {exc}") from exc
-
     def _end(self, starts_at: datetime, event: Element, where: str) -> datetime:
-        """<duration> after the start; an empty or zero one (real files have both) gets a
-        placeholder length."""
+        """<duration> after the start; an empty or zero one (real files have both) gets the
+        default length."""
         raw = text(event, "duration")
         length = parse_duration(raw, f"{where}: <duration>") if raw else timedelta(0)
-        if not length:
-            self.lengthless.append(where)
-            length = self._placeholder_length[0]
         try:
-            return starts_at + length
+            return self.lengths.end(starts_at, starts_at + length, where)
         except OverflowError as exc:
             raise ScheduleError(f"{where}: <duration> “{raw}” is too long") from exc
 
     def _speakers(self, event: Element) -> tuple[str, ...]:
-        keys = []
-        for person in [*event.findall("persons/person"), *event.findall("person")]:
-            for source_id, name in self._people(person):
-                key = speaker_key(source_id, name)
-                self.speakers.setdefault(key, ParsedSpeaker(key=key, name=name))
-                keys.append(key)
-        return tuple(dict.fromkeys(keys))
+        persons = [*event.findall("persons/person"), *event.findall("person")]
+        return add_speakers(self.speakers, [one for person in persons
+                                            for one in self._people(person)])
 
     def _people(self, person: Element) -> list[tuple[str | None, str]]:
         """The (source id, name) of the people one <person> names.
@@ -441,49 +404,24 @@ class ScheduleReader:
     # repairs
 
     def _counted_repairs(self) -> list[str]:
-        counts = self.counts
-        sentences = []
-        if self.lengthless:
-            length, source = self._placeholder_length
-            minutes = int(length.total_seconds() // 60)
-            sentences.append(
-                f"{plural(len(self.lengthless), 'session')} with no length (<duration> empty or "
-                f"00:00: {examples(self.lengthless)}): shown {minutes} minutes long, {source}")
-        if counts["after_midnight"]:
-            sentences.append(
-                f"{plural(counts['after_midnight'], 'session')} starting before the day's start: "
-                "placed after midnight, on the next calendar date, under the same day")
-        if counts["redated_days"]:
-            sentences.append(
-                f"{plural(counts['redated_days'], 'day')} with a date other than the one they "
-                f"start on in {self.zone_name} (wafer writes UTC dates): filed under the date "
-                "they start on")
-        if counts["clock_disagrees"]:
-            sentences.append(
-                f"{plural(counts['clock_disagrees'], 'session')} whose <start> differs from their "
-                f"<date> in {self.zone_name}: used <date>, the exact instant")
-        if counts["roomless"]:
-            sentences.append(f"{plural(counts['roomless'], 'session')} without a room: "
-                             "left without one")
-        if counts["cancelled"]:
-            sentences.append(f"{plural(counts['cancelled'], 'session')} whose title starts with "
-                             "CANCELLED: marked cancelled")
-        if counts["split_people"]:
-            sentences.append(
-                f"{plural(counts['split_people'], 'speaker entry', 'speaker entries')} without an "
-                "id listing several names separated by commas: split into one speaker per name")
-        if self.ambiguous_person_ids:
-            sentences.append(
-                f"{plural(len(self.ambiguous_person_ids), 'person id')} shared by people with "
-                "different names (a merged schedule): told apart by id and name")
-        if counts["bad_link"]:
-            sentences.append(
-                f"{plural(counts['bad_link'], 'link')} without an absolute http(s) URL "
-                "(relative, another scheme, or no URL at all): dropped")
-        if counts["colour"]:
-            sentences.append(f"{plural(counts['colour'], 'track colour')} not in the form "
-                             "#rrggbb: ignored")
-        return sentences
+        zone = self.zone_name
+        return counted(self.counts, {
+            "after_midnight": ("session", " starting before the day's start: placed after "
+                               "midnight, on the next calendar date, under the same day"),
+            "redated_days": ("day", f" with a date other than the one they start on in {zone} "
+                             "(wafer writes UTC dates): filed under the date they start on"),
+            "clock_disagrees": ("session", f" whose <start> differs from their <date> in {zone}: "
+                                "used <date>, the exact instant"),
+            "roomless": ("session", " without a room: left without one"),
+            "cancelled": ("session", " whose title starts with CANCELLED: marked cancelled"),
+            "split_people": ("speaker entry", "speaker entries", " without an id listing "
+                             "several names separated by commas: split into one speaker per name"),
+            "shared_ids": ("person id", " shared by people with different names (a merged "
+                           "schedule): told apart by id and name"),
+            "bad_link": ("link", " without an absolute http(s) URL (relative, another scheme, or "
+                         "no URL at all): dropped"),
+            "colour": ("track colour", " not in the form #rrggbb: ignored"),
+        })
 
 
 def text(element: Element, path: str) -> str:
@@ -534,28 +472,12 @@ def check_year(when: date, raw: str, where: str) -> None:
         raise ScheduleError(f"{where}: “{raw}” is out of range")
 
 
-def first_offset(root: Element) -> timedelta | None:
-    """The UTC offset of the first event <date> that has one, else of the first <day> start."""
-    candidates = [element.text or "" for element in root.iter("date")]
-    candidates += [day.get("start", "") for day in root.iter("day")]
-    for raw in candidates:
-        try:
-            offset = datetime.fromisoformat(raw.strip()).utcoffset()
-        except ValueError:
-            continue  # the event reports its bad <date> itself
-        if offset is not None:
-            return offset
-    return None
-
-
-def format_offset(offset: timedelta) -> str:
-    minutes = int(offset.total_seconds()) // 60
-    sign = "-" if minutes < 0 else "+"
-    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
-
-
-def name_key(name: str) -> str:
-    return " ".join(name.split()).casefold()
+def first_times(root: Element) -> Iterator[str]:
+    """Where a fixed offset is looked for: the event <date>s, then the <day> starts."""
+    for element in root.iter("date"):
+        yield element.text or ""
+    for day in root.iter("day"):
+        yield day.get("start", "")
 
 
 def ambiguous_person_ids(root: Element) -> set[str]:
@@ -573,17 +495,14 @@ def absolute_url(raw: str, base: str) -> str:
     """`raw` as an absolute http(s) URL, else "".
 
     A root-relative path ("/media/x.pdf", as frab and pretalx write attachments) is resolved
-    against `base`; other relative references, such as a bare "www.example.org", are not
-    guessed at.
+    against `base`, the page the event came from: unlike frab's JSON export, whose
+    base_url names the folder its files are copied to, this resolves against the host.
+    Other relative references, such as a bare "www.example.org", are not guessed at.
     """
     raw = raw.strip()
     if base and raw.startswith("/") and not raw.startswith("//") and not WHITE_SPACE.search(raw):
         raw = urljoin(base, raw)
-    try:
-        parts = urlsplit(raw)
-    except ValueError:
-        return ""
-    return raw if parts.scheme.lower() in ("http", "https") and parts.netloc else ""
+    return http_url(raw)
 
 
 def is_recording(reference: Reference, slug: str) -> bool:
@@ -607,71 +526,3 @@ def slides_rank(reference: Reference) -> int | None:
     if reference.attachment and urlsplit(reference.link.url).path.lower().endswith(".pdf"):
         return 2
     return 3 if titled else None
-
-
-def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    return f"{count} {singular if count == 1 else plural_form or singular + 's'}"
-
-
-def examples(places: list[str], shown: int = 3) -> str:
-    more = f" and {len(places) - shown} more" if len(places) > shown else ""
-    return ", ".join(places[:shown]) + more
-
-
-def plain_text(raw: str) -> str:
-    """A text field as plain text: HTML (FOSDEM escapes it, lswt2019 wraps it in CDATA)
-    loses its tags but keeps paragraphs as blank lines; plain text stays as it is."""
-    if not HTML_MARKUP.search(raw):
-        return raw
-    extractor = HtmlText()
-    extractor.feed(raw)
-    extractor.close()
-    return extractor.text()
-
-
-class HtmlText(HTMLParser):
-    """The text of an HTML fragment: blocks end in a blank line, <br> and list items in a
-    line break, white space collapses as a browser would (<pre> keeps its line breaks)."""
-
-    PARAGRAPHS = frozenset({"p", "div", "ul", "ol", "dl", "pre", "blockquote", "table",
-                            "h1", "h2", "h3", "h4", "h5", "h6"})
-    LINES = frozenset({"br", "li", "tr", "dt", "dd", "hr"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.in_pre = 0
-        self.line_start = True
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.PARAGRAPHS:
-            self._break("\n\n")
-        elif tag in self.LINES:
-            self._break("\n")
-        if tag == "li":
-            self.parts.append("- ")
-        elif tag == "pre":
-            self.in_pre += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.PARAGRAPHS:
-            self._break("\n\n")
-        if tag == "pre":
-            self.in_pre = max(0, self.in_pre - 1)
-
-    def handle_data(self, data: str) -> None:
-        if not self.in_pre:
-            data = WHITE_SPACE.sub(" ", data)
-            if self.line_start:
-                data = data.lstrip()
-        if data:
-            self.parts.append(data)
-            self.line_start = False
-
-    def _break(self, newlines: str) -> None:
-        self.parts.append(newlines)
-        self.line_start = True
-
-    def text(self) -> str:
-        joined = re.sub(r" +\n", "\n", "".join(self.parts))
-        return re.sub(r"\n{3,}", "\n\n", joined).strip()

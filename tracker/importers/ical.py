@@ -4,8 +4,9 @@ A VEVENT's UID is its guid, SUMMARY its title, LOCATION its room, the first of i
 CATEGORIES its track, DESCRIPTION its abstract (HTML reduced to text), URL its link and
 STATUS:CANCELLED marks it cancelled. Times may carry a TZID (an IANA name, or a zone the
 file defines in a VTIMEZONE), be UTC ("Z") or be floating, which are read in the zone
-the user gives, else in the calendar's X-WR-TIMEZONE. All-day events and events that end
-when they start cannot be sessions: they are skipped, and the repairs name them.
+the user gives, else in the calendar's X-WR-TIMEZONE. All-day events cannot be sessions:
+they are skipped, and the repairs name them. An event that ends when it starts (or gives
+neither DTEND nor DURATION, which RFC 5545 reads alike) is shown 15 minutes long.
 
 Speakers: iCalendar has no field for them. A published calendar (METHOD:PUBLISH) invites
 nobody (RFC 5546 gives PUBLISH no ATTENDEE), so the people it lists as attendees are the
@@ -19,6 +20,7 @@ the middle of a multi-byte character.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import UTC
@@ -26,22 +28,30 @@ from datetime import date
 from datetime import datetime
 from datetime import timedelta
 from datetime import tzinfo
-from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 from icalendar import Component
 
+from .base import Lengths
 from .base import ParsedSchedule
 from .base import ParsedSpeaker
 from .base import ParsedTalk
-from .base import ParsedTrack
 from .base import ScheduleError
+from .base import add_speakers
 from .base import check_times
-from .base import fixed_offset_zone
+from .base import http_url
+from .base import id_or_title
+from .base import normalise_status
 from .base import require_zone
-from .base import speaker_key
 from .base import unique_guids
+from .base import used_rooms
+from .base import used_tracks
+from .base import zone_of_offset
+from .text import counted
+from .text import examples
+from .text import plain_text
+from .text import plural
 from ..timezones import is_zone
 
 BOM = b"\xef\xbb\xbf"
@@ -73,13 +83,14 @@ class ICalImporter:
         calendar = calendars[0]
         reader = _EventReader(calendar, calendars, timezone)
         if stray_returns:
-            reader.repairs.append(f"{stray_returns} stray carriage returns inside lines: removed")
+            reader.repairs.append(f"{plural(stray_returns, 'stray carriage return')} inside "
+                                  "lines: removed")
         if len(lines) != len(events):
             lines = [None] * len(events)
         talks = [talk for event, line in zip(events, lines) if (talk := reader.read(event, line))]
         if not talks:
-            raise ScheduleError("the calendar has no events with a start and a later end time "
-                                "(only all-day or zero-length ones)")
+            raise ScheduleError("the calendar has only all-day events: sessions need a start "
+                                "time")
         talks, renamed = unique_guids(talks)
         zone, zone_repairs = reader.conference_zone()
         return ParsedSchedule(
@@ -87,10 +98,9 @@ class ICalImporter:
             timezone=zone,
             talks=tuple(talks),
             speakers=tuple(reader.speakers.values()),
-            rooms=tuple(dict.fromkeys(talk.room for talk in talks if talk.room)),
-            tracks=tuple(ParsedTrack(name) for name in
-                         dict.fromkeys(talk.track for talk in talks if talk.track)),
-            url=_http_url(_text(calendar, "URL")),
+            rooms=used_rooms(talks),
+            tracks=used_tracks(talks),
+            url=http_url(_text(calendar, "URL")),
             repairs=tuple(reader.summary() + renamed + zone_repairs),
         )
 
@@ -188,10 +198,6 @@ def _text(component: Component, name: str) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _http_url(url: str) -> str:
-    return url if url.lower().startswith(("http://", "https://")) else ""
-
-
 @dataclass
 class _EventReader:
     """Turns VEVENTs into talks, remembering the speakers, zones and repairs on the way."""
@@ -202,9 +208,11 @@ class _EventReader:
     timezone: str | None
     speakers: dict[str, ParsedSpeaker] = field(default_factory=dict)
     repairs: list[str] = field(default_factory=list)
-    counts: dict[str, int] = field(default_factory=dict)
-    #: titles of the events that cannot be sessions, by why
-    skipped: dict[str, list[str]] = field(default_factory=lambda: {"all-day": [], "no length": []})
+    counts: Counter[str] = field(default_factory=Counter)
+    #: titles of the all-day events, which cannot be sessions
+    all_day: list[str] = field(default_factory=list)
+    lengths: Lengths = field(default_factory=lambda: Lengths(
+        "DTEND the same as DTSTART, or neither DTEND nor DURATION"))
     #: IANA names of the TZIDs that sessions start in, in order of first use
     start_zones: dict[str, None] = field(default_factory=dict)
     first_offset: timedelta | None = None
@@ -222,11 +230,8 @@ class _EventReader:
         name = _text(self.calendar, "X-WR-TIMEZONE")
         return require_zone(name, "X-WR-TIMEZONE") if name else None
 
-    def count(self, what: str) -> None:
-        self.counts[what] = self.counts.get(what, 0) + 1
-
     def read(self, event: Component, line: int | None) -> ParsedTalk | None:
-        """The event as a talk, or None for an event that cannot be one (all day, or no length)."""
+        """The event as a talk, or None for an all-day event, which cannot be one."""
         uid = _text(event, "UID")
         where = f"event “{uid}”" if uid else "event without UID"
         if line:
@@ -240,54 +245,54 @@ class _EventReader:
         if not isinstance(start, datetime):
             if not isinstance(start, date):
                 raise ScheduleError(f"{where}: DTSTART is not a date-time")
-            self.skipped["all-day"].append(title)
+            self.all_day.append(f"“{title}”")
             return None
         params = _single(event, "DTSTART").params
         starts_at = self.instant(start, params, where, "DTSTART", first=True)
-        ends_at = self.end(event, starts_at, where)
-        if ends_at == starts_at:
-            self.skipped["no length"].append(title)
-            return None
+        ends_at = self.lengths.end(starts_at, self.end(event, starts_at, where), f"“{title}”")
         check_times(starts_at, ends_at, where)
         if not uid:
-            self.count("no uid")
+            self.counts["no uid"] += 1
         if event.get("RRULE") or event.get("RDATE"):
-            self.count("repeats")
+            self.counts["repeats"] += 1
         if event.errors and any(name is None for name, _ in event.errors):
-            self.count("bad lines")
+            self.counts["bad lines"] += 1
         room = _text(event, "LOCATION") or None
         if room is None:
-            self.count("no room")
+            self.counts["no room"] += 1
         url = _text(event, "URL")
-        if url and not _http_url(url):
-            self.count("bad url")
+        if url and not http_url(url):
+            self.counts["bad url"] += 1
         speakers, description = self.people(event)
         summary = _single(event, "SUMMARY")
         return ParsedTalk(
-            guid=uid or f"title:{title.casefold()}",
+            guid=id_or_title(uid, title),
             title=title,
             starts_at=starts_at,
             ends_at=ends_at,
             external_id=uid or None,
             room=room,
             track=_first_category(event),
-            abstract=html_to_text(description),
+            abstract=plain_text(description),
             language=str(summary.params.get("LANGUAGE", "")).strip(),
-            status="cancelled" if _text(event, "STATUS").upper() == "CANCELLED" else "confirmed",
-            url=_http_url(url),
+            status=normalise_status(_text(event, "STATUS")),
+            url=http_url(url),
             speakers=speakers,
         )
 
-    def end(self, event: Component, starts_at: datetime, where: str) -> datetime:
+    def end(self, event: Component, starts_at: datetime, where: str) -> datetime | None:
+        """DTEND, else DTSTART and DURATION, else None: the event gives no length."""
         end = _date_value(event, "DTEND", where)
         if end is not None:
             if not isinstance(end, datetime):
                 raise ScheduleError(f"{where}: DTEND is not a date-time, as DTSTART is")
             return self.instant(end, _single(event, "DTEND").params, where, "DTEND")
         duration = _date_value(event, "DURATION", where)
-        if isinstance(duration, timedelta):
-            return starts_at + duration
-        raise ScheduleError(f"{where}: no end time (DTEND) or DURATION")
+        if duration is None:
+            return None
+        if not isinstance(duration, timedelta):
+            raise ScheduleError(f"{where}: DURATION is not a duration")
+        return starts_at + duration
 
     def instant(self, moment: datetime, params, where: str, name: str,
                 first: bool = False) -> datetime:
@@ -305,7 +310,7 @@ class _EventReader:
         elif moment.tzinfo is not None:
             utc = moment.astimezone(UTC)
         elif self.floating_zone:
-            self.count("floating")
+            self.counts["floating"] += 1
             utc = _wall_to_utc(moment, ZoneInfo(self.floating_zone), self.floating_zone, where)
         else:
             raise ScheduleError(
@@ -335,18 +340,13 @@ class _EventReader:
         description = _text(event, "DESCRIPTION")
         names = _attendee_names(event)
         if names and not self.published:
-            self.count("invitees")
+            self.counts["invitees"] += 1
             names = []
         if not names and (match := SPEAKER_LINE.match(description)):
             names = [name for name in NAME_SEPARATOR.split(match[1]) if name]
             description = description[match.end():]
-            self.count("speaker line")
-        keys = []
-        for name in names:
-            key = speaker_key(None, name)
-            self.speakers.setdefault(key, ParsedSpeaker(key=key, name=name))
-            keys.append(key)
-        return tuple(dict.fromkeys(keys)), description
+            self.counts["speaker line"] += 1
+        return add_speakers(self.speakers, [(None, name) for name in names]), description
 
     def conference_zone(self) -> tuple[str, list[str]]:
         """The zone to show the conference in: the user's, the calendar's X-WR-TIMEZONE,
@@ -360,41 +360,30 @@ class _EventReader:
             return names[0], [f"sessions start in {len(names)} time zones ({', '.join(names)}): "
                               f"showing times in {names[0]}, the first; give the time zone "
                               "to choose another"]
-        zone = fixed_offset_zone(self.first_offset)
-        if zone == "UTC":
-            return zone, ["no time zone name in the file and its times are in UTC: showing "
-                          "times in UTC; give the conference's time zone to show local times"]
-        return zone, [f"no time zone name in the file: showing times at the fixed offset "
-                      f"UTC{_offset(self.first_offset)} ({zone}); give the time zone to use "
-                      "local rules"]
+        return zone_of_offset(self.first_offset)
 
     def summary(self) -> list[str]:
         """The repairs made, one sentence each."""
-        messages = {
-            "no uid": "{} events without a UID: identified by their title",
-            "repeats": "{} repeating events (RRULE or RDATE): imported their first occurrence only",
-            "bad lines": "{} events with unreadable lines: those lines ignored",
-            "no room": "{} sessions without a room (LOCATION): left without one",
-            "bad url": "{} session URLs that are not http(s): dropped",
-            "invitees": "{} events list attendees, but the calendar is not published "
-                        "(METHOD:PUBLISH), so they are invitees: not taken as speakers",
-            "speaker line": "{} descriptions start with a “Speaker:” line: taken as the speakers",
-            "floating": f"{{}} sessions have floating times (no TZID and no Z): read in "
-                        f"{self.floating_zone}",
-        }
-        reasons = {
-            "all-day": "all-day events skipped, as sessions need a start and an end time",
-            "no length": "events that end when they start skipped, as sessions need a length",
-        }
         repairs = list(self.repairs)
-        for why, titles in self.skipped.items():
-            if titles:
-                shown = ", ".join(f"“{title}”" for title in titles[:3])
-                more = ", …" if len(titles) > 3 else ""
-                repairs.append(f"{len(titles)} {reasons[why]}: {shown}{more}")
-        repairs += [message.format(self.counts[what]) for what, message in messages.items()
-                    if self.counts.get(what)]
-        return repairs
+        if self.all_day:
+            repairs.append(f"{plural(len(self.all_day), 'all-day event')} skipped, as sessions "
+                           f"need a start and an end time: {examples(self.all_day)}")
+        return repairs + self.lengths.repairs() + counted(self.counts, {
+            "no uid": ("event", " without a UID: identified by their title"),
+            "repeats": ("repeating event", " (RRULE or RDATE): imported their first occurrence "
+                        "only"),
+            "bad lines": ("event", " with unreadable lines: those lines ignored"),
+            "no room": ("session", " without a room (LOCATION): left without one"),
+            "bad url": ("session URL that is not", "session URLs that are not",
+                        " http(s): dropped"),
+            "invitees": ("event lists", "events list", " attendees, but the calendar is not "
+                         "published (METHOD:PUBLISH), so they are invitees: not taken as "
+                         "speakers"),
+            "speaker line": ("description starts", "descriptions start", " with a “Speaker:” "
+                             "line: taken as the speakers"),
+            "floating": ("session has", "sessions have", " floating times (no TZID and no Z): "
+                         f"read in {self.floating_zone}"),
+        })
 
 
 def _date_value(event: Component, name: str, where: str) -> datetime | date | timedelta | None:
@@ -419,12 +408,6 @@ def _wall_to_utc(wall: datetime, zone: tzinfo, zone_name: str, where: str) -> da
     return utc
 
 
-def _offset(offset: timedelta) -> str:
-    sign = "-" if offset < timedelta(0) else "+"
-    minutes = abs(int(offset.total_seconds())) // 60
-    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
-
-
 def _first_category(event: Component) -> str | None:
     value = _single(event, "CATEGORIES")
     for category in getattr(value, "cats", ()):
@@ -446,86 +429,3 @@ def _attendee_names(event: Component) -> list[str]:
         if person and taking_part and (name := str(params.get("CN", "")).strip()):
             names.append(name)
     return names
-
-
-#: HTML elements whose tags are markup; any other <word> is text, like "<branch-name>"
-INLINE_TAGS = frozenset({"a", "abbr", "b", "big", "cite", "code", "em", "font", "i", "img",
-                         "kbd", "mark", "q", "s", "small", "span", "strike", "strong", "sub",
-                         "sup", "tt", "u", "var", "td", "th"})
-PARAGRAPH_TAGS = frozenset({"p", "div", "ul", "ol", "dl", "h1", "h2", "h3", "h4", "h5", "h6",
-                            "blockquote", "pre", "table", "tr", "hr", "section", "article",
-                            "header", "footer", "figure"})
-LINE_TAGS = frozenset({"br", "li", "dt", "dd"})
-SKIPPED_TAGS = frozenset({"script", "style"})
-KNOWN_TAGS = INLINE_TAGS | PARAGRAPH_TAGS | LINE_TAGS | SKIPPED_TAGS
-#: tags whose presence means the text is HTML proper, where a line break is only a space
-HTML_LAYOUT_TAGS = frozenset({"p", "br", "div"})
-TAG = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)(?:\s[^<>]*)?/?>")
-#: stand-ins for the breaks the markup asks for, resolved once all text is in
-PARAGRAPH = "\x00"
-LINE = "\x01"
-BREAKS = re.compile(r"\s*[\x00\x01][\s\x00\x01]*")
-SPACES = re.compile(r"[ \t\f\v]+")
-
-
-def html_to_text(text: str) -> str:
-    """Plain text of a description that may hold HTML.
-
-    Many calendars mix the two: plain text whose line breaks matter, with a few tags
-    (kielux), or HTML proper whose line breaks are wrapping (33c3). Text without HTML
-    tags is returned as it is; text with <p>, <br> or <div> is read as HTML proper;
-    otherwise line breaks are kept and the tags are dropped. Paragraphs are separated
-    by blank lines; list items start a line with "- ".
-    """
-    tags = {name.lower() for name in TAG.findall(text)}
-    if not tags & KNOWN_TAGS:
-        return text.strip()
-    extractor = _TextExtractor(keep_line_breaks=not tags & HTML_LAYOUT_TAGS)
-    extractor.feed(text.replace(PARAGRAPH, "").replace(LINE, ""))
-    extractor.close()
-    return extractor.text()
-
-
-class _TextExtractor(HTMLParser):
-    def __init__(self, keep_line_breaks: bool):
-        super().__init__(convert_charrefs=True)
-        self.keep_line_breaks = keep_line_breaks
-        self.parts: list[str] = []
-        self.skipping = 0
-
-    def handle_starttag(self, tag: str, attrs) -> None:
-        if tag not in KNOWN_TAGS:
-            self.parts.append(self.get_starttag_text() or "")
-        elif tag in SKIPPED_TAGS:
-            self.skipping += 1
-        elif tag in PARAGRAPH_TAGS:
-            self.parts.append(PARAGRAPH)
-        elif tag == "li":
-            self.parts.append(LINE + "- ")
-        elif tag in LINE_TAGS:
-            self.parts.append(LINE)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag not in KNOWN_TAGS:
-            self.parts.append(f"</{tag}>")
-        elif tag in SKIPPED_TAGS:
-            self.skipping = max(0, self.skipping - 1)
-        elif tag in PARAGRAPH_TAGS:
-            self.parts.append(PARAGRAPH)
-        elif tag in LINE_TAGS - {"br"}:
-            self.parts.append(LINE)
-
-    def handle_data(self, data: str) -> None:
-        if self.skipping:
-            return
-        if self.keep_line_breaks:
-            data = re.sub(r"\n[ \t]*\n\s*", PARAGRAPH, data).replace("\n", LINE)
-        self.parts.append(data)
-
-    def text(self) -> str:
-        joined = SPACES.sub(" ", "".join(self.parts).replace("\n", " "))
-        return BREAKS.sub(_break, joined).strip()
-
-
-def _break(match: re.Match) -> str:
-    return "\n\n" if PARAGRAPH in match[0] else "\n"
