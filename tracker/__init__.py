@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import cli
 from . import views
@@ -29,6 +30,9 @@ def create_app(config: Mapping[str, Any] | None = None, *, instance_path: str | 
                 template_folder=str(TEMPLATES))
     load_config(app, config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if proxies := app.config.get("BEHIND_PROXIES"):
+        # trust X-Forwarded-Proto/-Host from this many proxies, so that links say https
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True,

@@ -8,12 +8,15 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from .demo import load_demo
+from .exporters import EXPORTERS
 from .extensions import db
 from .importers import IMPORTERS
 from .importers import ScheduleError
 from .services.accounts import create_user
 from .services.accounts import find_user
+from .selections import conference_selection
 from .services.imports import content_hash
+from .services.imports import find_conference
 from .services.imports import parse_schedule
 from .services.imports import save_schedule
 from .services.imports import slug_for
@@ -24,6 +27,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(demo_command)
     app.cli.add_command(import_command)
+    app.cli.add_command(export_command)
 
 
 @click.command("create-user")
@@ -82,3 +86,18 @@ def import_command(source: str, slug: str | None, format: str | None, timezone: 
         raise click.ClickException(f"{source}: the database refused the schedule "
                                    f"({exc.orig}). Nothing was imported.") from exc
     click.echo(report.summary())
+
+
+@click.command("export")
+@click.argument("slug")
+@click.option("--format", "format", type=click.Choice(sorted(EXPORTERS)), default="ics", show_default=True)
+@click.option("--output", type=click.File("wb"), default="-", help="Default: standard output.")
+def export_command(slug: str, format: str, output) -> None:
+    """Export the conference SLUG as iCalendar, frab XML or frab JSON.
+
+    Links back to session pages start with the BASE_URL setting.
+    """
+    conference = find_conference(slug)
+    if conference is None:
+        raise click.ClickException(f"no conference has the short name {slug}")
+    output.write(EXPORTERS[format].render(conference_selection(conference, current_app.config["BASE_URL"])))

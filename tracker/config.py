@@ -21,6 +21,8 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         IMPORT_TIMEOUT=20,
         #: largest request body: an upload of the largest schedule, plus the form around it
         MAX_CONTENT_LENGTH=21 * 1024 * 1024,
+        #: where this instance is served, for links in files exported from the command line
+        BASE_URL="http://127.0.0.1:5000",
         SESSION_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_SAMESITE="Lax",
     )

@@ -26,6 +26,7 @@ from wtforms.validators import Email
 from wtforms.validators import EqualTo
 from wtforms.validators import InputRequired
 from wtforms.validators import Length
+from wtforms.validators import NumberRange
 from wtforms.validators import Optional
 from wtforms.validators import Regexp
 from wtforms.validators import ValidationError
@@ -237,6 +238,16 @@ class ImportForm(FlaskForm):
             self.url.errors = [*self.url.errors, "Give either a file or an address, not both or neither."]
             return False
         return valid
+
+
+class SettingsForm(FlaskForm):
+    display_name = StringField("Name shown to others", [Length(max=100)])
+    timezone = StringField("Show times in", [Optional(), validate_zone],
+                           description="An IANA zone, such as Europe/Brussels; empty to show each "
+                                       "conference in its own zone")
+    reminder_minutes = IntegerField("Remind me before each session", [
+        Optional(), NumberRange(min=0, max=24 * 60, message="Between 0 and 1440 minutes.")],
+        description="Minutes, in your agenda feed; empty for no reminder")
 
 
 class RegisterForm(FlaskForm):

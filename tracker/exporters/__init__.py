@@ -2,8 +2,13 @@
 
 from .base import Exporter
 from .base import Selection
+from .frab_json import FrabJsonExporter
+from .frab_xml import FrabXmlExporter
+from .ical import ICalExporter
 
-#: --format name -> exporter; filled in as the format modules land
-EXPORTERS: dict[str, Exporter] = {}
+#: --format name (and URL extension) -> exporter
+EXPORTERS: dict[str, Exporter] = {
+    exporter.name: exporter for exporter in (ICalExporter(), FrabXmlExporter(), FrabJsonExporter())
+}
 
 __all__ = ["EXPORTERS", "Exporter", "Selection"]

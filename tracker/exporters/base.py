@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
+from datetime import datetime
 from typing import ClassVar
 
 from ..models import Conference
@@ -41,6 +42,8 @@ class Selection:
     reminder_minutes: int | None = None
     #: talk id -> its most recent move by a re-import, to say where and when it was before
     moves: Mapping[int, TalkChange] = field(default_factory=dict)
+    #: when anything in the selection last changed (HTTP Last-Modified), if known
+    updated_at: datetime | None = None
 
 
 class Exporter:

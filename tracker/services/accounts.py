@@ -8,6 +8,7 @@ from werkzeug.security import generate_password_hash
 
 from ..extensions import db
 from ..models import User
+from ..models.user import new_feed_token
 
 
 @cache
@@ -35,3 +36,12 @@ def authenticate(email: str, password: str) -> User | None:
         check_password_hash(_decoy_hash(), password)
         return None
     return user if user.check_password(password) else None
+
+
+def user_by_feed_token(token: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.feed_token == token))
+
+
+def replace_feed_token(user: User) -> None:
+    """Revoke the user's feed URL by giving them a new secret one."""
+    user.feed_token = new_feed_token()

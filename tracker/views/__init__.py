@@ -11,14 +11,16 @@ from ..models import User
 from . import auth
 from . import conferences
 from . import errors
+from . import exports
 from . import imports
 from . import parts
+from . import settings
 from . import speakers
 from . import talks
 
 
 def init_app(app: Flask) -> None:
-    for module in (auth, conferences, talks, speakers, parts, imports):
+    for module in (auth, conferences, talks, speakers, parts, imports, exports, settings):
         app.register_blueprint(module.bp)
     errors.init_app(app)
     app.add_template_filter(local_time)

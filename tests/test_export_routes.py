@@ -1,0 +1,135 @@
+"""Export URLs, the CLI export, and agenda feeds: tokens, revocation, conditional requests."""
+
+from datetime import UTC
+from datetime import datetime
+
+import icalendar
+import pytest
+import sqlalchemy as sa
+from pages import text
+
+from tracker.extensions import db
+from tracker.models import AgendaEntry
+from tracker.models import Talk
+from tracker.services.accounts import create_user
+
+
+def events(response) -> list:
+    assert response.status_code == 200, response.status_code
+    assert response.mimetype == "text/calendar"
+    return icalendar.Calendar.from_ical(response.data).walk("VEVENT")
+
+
+def talk_titled(title: str) -> Talk:
+    return db.session.scalar(sa.select(Talk).where(Talk.title == title))
+
+
+def test_conference_track_and_day_exports(client, demo):
+    assert len(events(client.get("/c/linuxcon-na-2011/schedule.ics"))) == 10
+    storage = events(client.get("/c/linuxcon-na-2011/schedule.ics?track=Storage"))
+    assert [str(e["SUMMARY"]) for e in storage] == ["What to Expect From Linux Storage"]
+    thursday = events(client.get("/c/linuxcon-na-2011/schedule.ics?day=2011-08-18"))
+    assert len(thursday) == 4
+    assert client.get("/c/linuxcon-na-2011/schedule.ics?track=Nope").status_code == 404
+    assert client.get("/c/linuxcon-na-2011/schedule.ics?day=18.08.2011").status_code == 404
+    assert client.get("/c/nope/schedule.ics").status_code == 404
+
+
+def test_frab_exports_are_served(client, demo):
+    xml = client.get("/c/kvm-forum-2011/schedule.xml")
+    assert xml.status_code == 200 and xml.mimetype == "application/xml"
+    assert b"Optimizing Performance of Persistent Data Storage" in xml.data
+    data = client.get("/c/kvm-forum-2011/schedule.json")
+    assert data.mimetype == "application/json"
+    assert data.json["schedule"]["conference"]["title"] == "KVM Forum 2011"
+
+
+def test_session_export(client, demo):
+    talk = talk_titled("What to Expect From Linux Storage")
+    (event,) = events(client.get(f"/c/linuxcon-na-2011/talks/{talk.id}.ics"))
+    assert str(event["UID"]) == talk.uid
+    assert event.decoded("DTSTART") == datetime(2011, 8, 17, 18, 0, tzinfo=UTC)
+    assert client.get(f"/c/kvm-forum-2011/talks/{talk.id}.ics").status_code == 404
+    page = client.get(f"/c/linuxcon-na-2011/talks/{talk.id}").get_data(as_text=True)
+    assert f'href="/c/linuxcon-na-2011/talks/{talk.id}.ics"' in page
+
+
+@pytest.fixture
+def agenda(demo, user):
+    """Ada goes to Bottomley's talk, may go to the gala; Bob goes to the kernel talk."""
+    bob = create_user("bob@example.org", "bob password")
+    plans = [(user, "What to Expect From Linux Storage", "going"), (user, "LinuxCon Gala: the Roaring 20's", "maybe"),
+             (user, "The Stable Kernel Tree", "skipped"), (bob, "20 Years of Kernel Development", "going")]
+    talks = {title: talk_titled(title) for _, title, _ in plans}
+    db.session.add_all([AgendaEntry(user=who, talk=talks[title], status=status) for who, title, status in plans])
+    db.session.commit()
+    return user
+
+
+def feed(client, user, **params):
+    return client.get(f"/feeds/{user.feed_token}/agenda.ics", query_string=params)
+
+
+def test_feed_needs_only_the_token_and_holds_only_that_users_agenda(client, agenda):
+    response = feed(client, agenda)
+    assert "private" in response.headers["Cache-Control"]
+    by_title = {str(e["SUMMARY"]): str(e["STATUS"]) for e in events(response)}
+    assert by_title == {"What to Expect From Linux Storage": "CONFIRMED",
+                        "LinuxCon Gala: the Roaring 20's": "TENTATIVE"}
+    going = {str(e["SUMMARY"]) for e in events(feed(client, agenda, only="going"))}
+    assert going == {"What to Expect From Linux Storage"}
+
+
+def test_wrong_and_revoked_tokens_get_404(client, agenda, auth):
+    assert client.get("/feeds/not-a-token/agenda.ics").status_code == 404
+    old = agenda.feed_token
+    auth.login()
+    page = client.get("/settings/").get_data(as_text=True)
+    assert f'value="http://localhost/feeds/{old}/agenda.ics"' in page
+    assert f'href="webcal://localhost/feeds/{old}/agenda.ics"' in page
+    client.post("/settings/feed-token")
+    db.session.refresh(agenda)
+    assert agenda.feed_token != old
+    assert client.get(f"/feeds/{old}/agenda.ics").status_code == 404
+    assert feed(client, agenda).status_code == 200
+
+
+def test_feed_answers_conditional_requests(client, agenda):
+    first = feed(client, agenda)
+    etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
+    assert feed(client, agenda).data == first.data, "the same agenda gives the same bytes"
+    again = client.get(f"/feeds/{agenda.feed_token}/agenda.ics", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    since = client.get(f"/feeds/{agenda.feed_token}/agenda.ics", headers={"If-Modified-Since": modified})
+    assert since.status_code == 304
+
+    talk = talk_titled("What to Expect From Linux Storage")
+    talk.title = "What to Expect From Linux Storage (updated)"
+    db.session.commit()
+    changed = client.get(f"/feeds/{agenda.feed_token}/agenda.ics", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+
+
+def test_settings_reminder_reaches_the_feed(client, agenda, auth):
+    auth.login()
+    response = client.post("/settings/", data={"display_name": "Ada L.", "timezone": "Europe/London",
+                                                "reminder_minutes": "15"})
+    assert response.status_code == 302
+    for event in events(feed(client, agenda)):
+        (alarm,) = event.walk("VALARM")
+        assert alarm.decoded("TRIGGER").total_seconds() == -15 * 60
+    bad = client.post("/settings/", data={"timezone": "Middle/Earth", "reminder_minutes": "-5"})
+    assert "is not an IANA time zone" in text(bad) and "Between 0 and 1440 minutes." in text(bad)
+
+
+def test_cli_export(runner, demo, tmp_path):
+    output = tmp_path / "linuxcon.ics"
+    result = runner.invoke(args=["export", "linuxcon-na-2011", "--format", "ics", "--output", str(output)])
+    assert result.exit_code == 0, result.output
+    calendar = icalendar.Calendar.from_ical(output.read_bytes())
+    assert len(calendar.walk("VEVENT")) == 10
+    assert "http://127.0.0.1:5000/c/linuxcon-na-2011/talks/" in output.read_text()
+    result = runner.invoke(args=["export", "linuxcon-na-2011", "--format", "xml"])
+    assert result.exit_code == 0 and "<schedule" in result.output
+    result = runner.invoke(args=["export", "nope"])
+    assert result.exit_code == 1 and "no conference has the short name nope" in result.output
