@@ -47,12 +47,17 @@ def main() -> None:
                 return conference_selection(conference, "https://tracker.example.org")
 
             selection = load()
-            print(f"{SAMPLE.name}: {len(selection.talks)} sessions")
-            print(f"  load sessions   {best_of(5, load) * 1000:7.1f} ms")
+            per_thousand = 1000 / len(selection.talks)
+            print(f"{SAMPLE.name}: {len(selection.talks)} sessions; best of 5, and per 1,000 sessions")
+            loading = best_of(5, load)
+            print(f"  load sessions   {loading * 1000:7.1f} ms  {loading * 1000 * per_thousand:7.1f} ms")
             for name, exporter in EXPORTERS.items():
                 size = len(exporter.render(selection))
                 seconds = best_of(5, lambda: exporter.render(selection))
-                print(f"  render {name:8} {seconds * 1000:7.1f} ms  ({size / 1024:.0f} KiB)")
+                print(f"  render {name:8} {seconds * 1000:7.1f} ms  {seconds * 1000 * per_thousand:7.1f} ms"
+                      f"  ({size / 1024:.0f} KiB)")
+            both = best_of(5, lambda: EXPORTERS["ics"].render(load()))
+            print(f"  load + ics      {both * 1000:7.1f} ms  {both * 1000 * per_thousand:7.1f} ms")
             db.session.remove()
             db.drop_all()
 

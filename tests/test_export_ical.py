@@ -295,15 +295,17 @@ def test_sessions_across_both_daylight_saving_changes(app):
     ], "a time in the repeated hour has no local name that all readers take alike: it is written in UTC"
 
 
-def test_a_zone_that_icalendar_deems_utc_needs_no_vtimezone(app):
-    """icalendar writes Atlantic/Reykjavik (UTC all year since 1968) as UTC, without TZID."""
+def test_a_zone_at_utc_all_year_still_has_its_vtimezone(app):
+    """Atlantic/Reykjavik has been UTC all year since 1968: it is still written with its TZID
+    and a VTIMEZONE, so that no reader takes its times as floating."""
     conference = make_conference("reykjavik", "Atlantic/Reykjavik",
                                  [(utc(2024, 6, 3, 8), utc(2024, 6, 3, 9))])
     selection = conference_selection(conference)
     export = read(EXPORTER.render(selection))
 
     assert_same_sessions(export, selection.talks)
-    assert export.calendar.walk("VTIMEZONE") == []
+    (vtimezone,) = export.calendar.walk("VTIMEZONE")
+    assert str(vtimezone["TZID"]) == "Atlantic/Reykjavik"
     assert str(export.calendar["X-WR-TIMEZONE"]) == "Atlantic/Reykjavik"
 
 

@@ -9,6 +9,7 @@ from itertools import groupby
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm import selectinload
 
 from .extensions import db
@@ -35,5 +36,5 @@ def programme(conference: Conference) -> list[Talk]:
     return list(db.session.scalars(
         sa.select(Talk)
         .where(Talk.conference_id == conference.id)
-        .options(selectinload(Talk.room), selectinload(Talk.track), selectinload(Talk.speakers))
+        .options(joinedload(Talk.room), joinedload(Talk.track), selectinload(Talk.speakers))
         .order_by(Talk.starts_at, Talk.ends_at, Talk.id)))
