@@ -50,7 +50,7 @@ def talk_selection(talk: Talk, base_url: str) -> Selection:
 def agenda_selection(user: User, base_url: str, *, statuses=("going", "maybe")) -> Selection:
     """The user's agenda across conferences, as a subscription feed."""
     entries = db.session.scalars(
-        sa.select(AgendaEntry).join(Talk)
+        sa.select(AgendaEntry).join(Talk, AgendaEntry.talk_id == Talk.id)
         .where(AgendaEntry.user_id == user.id, AgendaEntry.status.in_(statuses))
         .options(selectinload(AgendaEntry.talk).options(
             selectinload(Talk.conference), selectinload(Talk.room), selectinload(Talk.track),

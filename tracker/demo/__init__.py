@@ -23,6 +23,7 @@ from ..models import WriteUp
 from ..services.accounts import create_user
 from ..services.accounts import find_user
 from ..services.programme import save_talk
+from ..services.programme import refresh_search_text
 from ..services.programme import set_speakers
 from ..timezones import local_to_utc
 
@@ -98,6 +99,9 @@ def _upsert_conference(data: dict[str, Any]) -> Conference:
             "track_id": tracks[talk_data["track"]].id,
         })
         set_speakers(talk, [speakers[key] for key in talk_data["speakers"]])
+        db.session.flush()
+        db.session.expire(talk, ["speakers"])
+        refresh_search_text(talk)
     db.session.flush()
     db.session.refresh(conference, ["talks"])
     return conference

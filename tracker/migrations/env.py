@@ -6,6 +6,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from tracker.search import is_model_object
+
 config = context.config
 fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
@@ -30,7 +32,8 @@ def run_migrations_offline():
 
 
 def run_migrations_online():
-    args = {"process_revision_directives": skip_empty_revisions, **migrate.configure_args}
+    args = {"process_revision_directives": skip_empty_revisions, "include_object": is_model_object,
+            **migrate.configure_args}
     with migrate.db.engine.connect() as connection:
         context.configure(connection=connection, target_metadata=migrate.db.metadata, **args)
         with context.begin_transaction():

@@ -17,6 +17,7 @@ from .types import utcnow
 from .user import AGENDA_STATUSES
 from .user import AgendaEntry
 from .user import Note
+from .user import NoteShare
 from .user import User
 from .writeup import WRITEUP_KINDS
 from .writeup import WriteUp
@@ -24,7 +25,7 @@ from .writeup import writeup_talk
 
 __all__ = [
     "AGENDA_STATUSES", "CHANGE_KINDS", "SEQUENCED_FIELDS", "TALK_KINDS", "TALK_STATUSES", "WRITEUP_KINDS",
-    "AgendaEntry", "Conference", "ImportRun", "Note", "Room", "Speaker", "Talk", "TalkChange",
+    "AgendaEntry", "Conference", "ImportRun", "Note", "NoteShare", "Room", "Speaker", "Talk", "TalkChange",
     "TalkSpeaker", "Track",
     "UTCDateTime", "User", "WriteUp", "utcnow", "writeup_talk",
 ]

@@ -73,6 +73,8 @@ class Talk(db.Model):
     url: Mapped[str] = mapped_column(default="")
     slides_url: Mapped[str] = mapped_column(default="")
     video_url: Mapped[str] = mapped_column(default="")
+    #: title, subtitle, abstract and speakers' names, for full-text search (see tracker.search)
+    search_text: Mapped[str] = mapped_column(sa.Text, default="")
     #: further links from the schedule: [{"url": ..., "title": ...}]
     links: Mapped[list[dict[str, str]]] = mapped_column(sa.JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -92,7 +94,7 @@ class Talk(db.Model):
     #: user data: the database refuses to delete a talk that still has any
     notes: Mapped[list[Note]] = relationship(back_populates="talk", passive_deletes="all")
     agenda_entries: Mapped[list[AgendaEntry]] = relationship(
-        back_populates="talk", passive_deletes="all")
+        back_populates="talk", passive_deletes="all", foreign_keys="AgendaEntry.talk_id")
 
     @property
     def duration(self) -> timedelta:

@@ -20,6 +20,7 @@ from .types import one_of
 from .types import utcnow
 
 if TYPE_CHECKING:
+    from .conference import Conference
     from .talk import Talk
 
 AGENDA_STATUSES = ("going", "maybe", "attended", "skipped")
@@ -78,11 +79,19 @@ class AgendaEntry(db.Model):
     status: Mapped[str] = mapped_column(sa.String(20), default="going")
     #: when the user last looked at this session's changes; later re-import changes are flagged
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: a session in the same slot to go to instead if this one is cancelled or moved
+    backup_talk_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("talk.id", ondelete="SET NULL"), index=True)
+    #: the session this entry took the place of, when a backup stepped in
+    replaced_talk_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("talk.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     user: Mapped[User] = relationship(back_populates="agenda_entries")
-    talk: Mapped[Talk] = relationship(back_populates="agenda_entries")
+    talk: Mapped[Talk] = relationship(back_populates="agenda_entries", foreign_keys=[talk_id])
+    backup_talk: Mapped[Talk | None] = relationship(foreign_keys=[backup_talk_id])
+    replaced_talk: Mapped[Talk | None] = relationship(foreign_keys=[replaced_talk_id])
 
 
 class Note(db.Model):
@@ -107,3 +116,20 @@ class Note(db.Model):
 
     user: Mapped[User] = relationship(back_populates="notes")
     talk: Mapped[Talk] = relationship(back_populates="notes")
+
+
+class NoteShare(db.Model):
+    """A secret, revocable link to one user's notes on one conference, read-only."""
+
+    __tablename__ = "note_share"
+    __table_args__ = (sa.UniqueConstraint("user_id", "conference_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
+    conference_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("conference.id", ondelete="CASCADE"), index=True)
+    token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_feed_token)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()
+    conference: Mapped[Conference] = relationship()

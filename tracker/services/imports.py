@@ -36,6 +36,7 @@ from ..models import Track
 from ..models import User
 from ..models import utcnow
 from ..schedule import schedule_day
+from ..search import search_document
 
 #: the talk fields an import copies as they are
 TEXT_FIELDS = ("title", "subtitle", "abstract", "description", "kind", "language", "status",
@@ -164,7 +165,7 @@ def save_schedule(parsed: ParsedSchedule, *, slug: str, source: str, format: str
     db.session.flush()
     report = ImportReport(conference=conference, run=run, created=created)
     speaker_ids = _sync_speakers(conference, parsed)
-    _sync_talks(conference, parsed.talks, {name: room.id for name, room in rooms.items()},
+    _sync_talks(conference, parsed, {name: room.id for name, room in rooms.items()},
                 {name: track.id for name, track in tracks.items()}, speaker_ids, report, progress)
     _drop_unused(conference, parsed)
     run.added, run.changed, run.moved = len(report.added), len(report.changed), len(report.moved)
@@ -233,13 +234,18 @@ def _sync_speakers(conference: Conference, parsed: ParsedSchedule) -> dict[str, 
 
 
 #: the talk columns an import sets, compared to tell what changed
-TALK_COLUMNS = TEXT_FIELDS + ("starts_at", "ends_at", "room_id", "track_id", "links")
+TALK_COLUMNS = TEXT_FIELDS + ("starts_at", "ends_at", "room_id", "track_id", "links", "search_text")
+#: kept in step with the others, but no change a user is told about
+UNREPORTED = frozenset({"search_text"})
 #: what the change records and reports call them
 FIELD_NAMES = {"room_id": "room", "track_id": "track"}
 
 
-def _talk_values(parsed: ParsedTalk, room_ids: dict[str, int], track_ids: dict[str, int]) -> dict[str, Any]:
+def _talk_values(parsed: ParsedTalk, room_ids: dict[str, int], track_ids: dict[str, int],
+                 speaker_names: dict[str, str]) -> dict[str, Any]:
     values = {name: getattr(parsed, name) for name in TEXT_FIELDS}
+    values["search_text"] = search_document(parsed.title, parsed.subtitle, parsed.abstract,
+                                            (speaker_names[key] for key in parsed.speakers))
     values["starts_at"], values["ends_at"] = parsed.starts_at, parsed.ends_at
     values["room_id"] = room_ids[parsed.room] if parsed.room else None
     values["track_id"] = track_ids[parsed.track] if parsed.track else None
@@ -247,8 +253,8 @@ def _talk_values(parsed: ParsedTalk, room_ids: dict[str, int], track_ids: dict[s
     return values
 
 
-def _sync_talks(conference, parsed_talks, room_ids, track_ids, speaker_ids, report: ImportReport,
-                progress) -> None:
+def _sync_talks(conference, parsed: ParsedSchedule, room_ids, track_ids, speaker_ids,
+                report: ImportReport, progress) -> None:
     """Insert, update and cancel sessions with a few bulk statements, recording each change."""
     existing = {row["guid"]: row for row in db.session.execute(
         sa.select(Talk.id, Talk.guid, Talk.sequence, *(getattr(Talk, c) for c in TALK_COLUMNS))
@@ -263,22 +269,24 @@ def _sync_talks(conference, parsed_talks, room_ids, track_ids, speaker_ids, repo
     recorder = _ChangeRecorder(report, room_names, track_names)
 
     new, new_speakers, updates, relinked = [], {}, [], {}
-    for parsed in parsed_talks:
-        values = _talk_values(parsed, room_ids, track_ids)
-        speakers = [speaker_ids[key] for key in parsed.speakers]
-        row = existing.pop(parsed.guid, None)
+    speaker_names = {person.key: person.name for person in parsed.speakers}
+    for talk in parsed.talks:
+        values = _talk_values(talk, room_ids, track_ids, speaker_names)
+        speakers = [speaker_ids[key] for key in talk.speakers]
+        row = existing.pop(talk.guid, None)
         if row is None:
-            new.append({**values, "conference_id": conference.id, "guid": parsed.guid})
-            new_speakers[parsed.guid] = speakers
-            recorder.added(parsed.guid, parsed.title)
+            new.append({**values, "conference_id": conference.id, "guid": talk.guid})
+            new_speakers[talk.guid] = speakers
+            recorder.added(talk.guid, talk.title)
         else:
-            fields = [name for name, value in values.items() if row[name] != value]
+            differ = [name for name, value in values.items() if row[name] != value]
+            fields = [name for name in differ if name not in UNREPORTED]
             if current_speakers.get(row["id"], []) != speakers:
                 relinked[row["id"]] = speakers
                 fields.append("speakers")
-            if fields:
+            if differ or fields:
                 updates.append({"id": row["id"], **values, "sequence": next_sequence(row, fields)})
-            recorder.compared(row, values["status"], parsed.title, fields)
+            recorder.compared(row, values["status"], talk.title, fields)
         if progress is not None:
             progress(1)
     cancelled = [row for row in existing.values() if row["status"] != "cancelled"]

@@ -13,6 +13,7 @@ from ..models import Note
 from ..models import Speaker
 from ..models import Talk
 from ..models import TalkSpeaker
+from ..search import search_document
 
 
 class InUseError(Exception):
@@ -35,7 +36,14 @@ def save_talk(talk: Talk, data: dict[str, Any]) -> Talk:
         set_speakers(talk, [by_id[i] for i in speaker_ids if i in by_id])
     db.session.flush()
     db.session.expire(talk, ["speakers"])
+    refresh_search_text(talk)
     return talk
+
+
+def refresh_search_text(talk: Talk) -> None:
+    """Keep the talk's full-text document in step with its title, abstract and speakers."""
+    talk.search_text = search_document(talk.title, talk.subtitle, talk.abstract,
+                                       (speaker.name for speaker in talk.speakers))
 
 
 def set_speakers(talk: Talk, speakers: Sequence[Speaker]) -> None:

@@ -10,6 +10,7 @@ from flask_login import login_required
 from ..extensions import db
 from ..forms import SpeakerForm
 from ..models import Speaker
+from ..services.programme import refresh_search_text
 from .lookups import get_conference
 from .lookups import get_in_conference
 
@@ -55,6 +56,8 @@ def edit(slug: str, speaker_id: int):
     form = SpeakerForm(obj=speaker)
     if form.validate_on_submit():
         form.populate_obj(speaker)
+        for talk in speaker.talks:
+            refresh_search_text(talk)
         db.session.commit()
         flash(f"Saved {speaker.name}.")
         return redirect(url_for(".detail", slug=slug, speaker_id=speaker.id))
@@ -67,7 +70,12 @@ def delete(slug: str, speaker_id: int):
     """Delete a speaker; their sessions stay, without them."""
     conference = get_conference(slug)
     speaker = get_in_conference(Speaker, conference, speaker_id)
+    talks = list(speaker.talks)
     db.session.delete(speaker)
+    db.session.flush()
+    for talk in talks:
+        db.session.expire(talk, ["speakers"])
+        refresh_search_text(talk)
     db.session.commit()
     flash(f"Deleted {speaker.name}.")
     return redirect(url_for(".index", slug=slug))
