@@ -4,6 +4,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask
+from flask_login import current_user
 
 from ..extensions import db
 from ..extensions import login_manager
@@ -14,16 +15,18 @@ from . import errors
 from . import exports
 from . import imports
 from . import parts
+from . import plan
 from . import settings
 from . import speakers
 from . import talks
 
 
 def init_app(app: Flask) -> None:
-    for module in (auth, conferences, talks, speakers, parts, imports, exports, settings):
+    for module in (auth, conferences, talks, speakers, parts, imports, exports, settings, plan):
         app.register_blueprint(module.bp)
     errors.init_app(app)
     app.add_template_filter(local_time)
+    app.add_template_global(shown_zone)
     app.add_template_filter(datetime.fromisoformat, "fromiso")
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Log in to do that."
@@ -37,3 +40,11 @@ def load_user(user_id: str) -> User | None:
 def local_time(moment: datetime, zone: ZoneInfo | str) -> datetime:
     """`talk.starts_at|local_time(conference.zone)`: the instant, on the wall clock of `zone`."""
     return moment.astimezone(ZoneInfo(zone) if isinstance(zone, str) else zone)
+
+
+def shown_zone(conference) -> ZoneInfo:
+    """The zone to show a conference's times in: the user's own if they chose one in their
+    settings, else the conference's."""
+    if current_user.is_authenticated and current_user.timezone:
+        return ZoneInfo(current_user.timezone)
+    return conference.zone
