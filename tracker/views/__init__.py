@@ -9,20 +9,26 @@ from flask_login import current_user
 from ..extensions import db
 from ..extensions import login_manager
 from ..models import User
+from . import agenda
 from . import auth
 from . import conferences
 from . import errors
 from . import exports
 from . import imports
+from . import notes
 from . import parts
 from . import plan
+from . import search
 from . import settings
 from . import speakers
 from . import talks
+from . import timetable
+from . import writeups
 
 
 def init_app(app: Flask) -> None:
-    for module in (auth, conferences, talks, speakers, parts, imports, exports, settings, plan):
+    for module in (auth, conferences, talks, speakers, parts, imports, exports, settings, plan,
+                   agenda, timetable, search, notes, writeups):
         app.register_blueprint(module.bp)
     errors.init_app(app)
     app.add_template_filter(local_time)
