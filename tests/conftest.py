@@ -7,11 +7,17 @@ import os
 import threading
 from collections.abc import Iterator
 
+from pathlib import Path
+
 import flask_migrate
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from playwright.sync_api import Browser
+from playwright.sync_api import Page
+from playwright.sync_api import expect
+from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
 from tracker import create_app
@@ -147,3 +153,51 @@ def live_server(app) -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join()
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+#: the flags a headless Chromium needs on these machines: no sandbox as root, and no
+#: background connections to Google, which the closed network refuses
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+#: how long an expect() or an action waits before failing, in milliseconds
+TIMEOUT = 10_000
+expect.set_options(timeout=TIMEOUT)
+
+
+def chromium_missing() -> str:
+    return (f"Debian's Chromium is not installed at {CHROMIUM}; the browser tests need it "
+            "(apt-get install chromium). Do not run `playwright install`.")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, driven by Playwright; a browser is never downloaded."""
+    if not CHROMIUM.exists():
+        pytest.fail(chromium_missing(), pytrace=False)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def new_page(browser: Browser, **context_options) -> Page:
+    context = browser.new_context(**context_options)
+    context.set_default_timeout(TIMEOUT)
+    return context.new_page()
+
+
+@pytest.fixture
+def page(browser, live_server) -> Iterator[Page]:
+    """A fresh page (own cookies) on a desktop-sized window; closed before the server stops."""
+    page = new_page(browser)
+    yield page
+    page.context.close()
+
+
+@pytest.fixture
+def phone(browser, live_server) -> Iterator[Page]:
+    """A page on a phone-sized screen that honours <meta name="viewport">, as a phone does."""
+    page = new_page(browser, viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+    yield page
+    page.context.close()

@@ -6,32 +6,17 @@ when it is missing.
 """
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser
+from conftest import CHROMIUM
+from conftest import chromium_missing
+from pages import axe_violations
+from pages import log_in
 from playwright.sync_api import Page
-from playwright.sync_api import Playwright
 from playwright.sync_api import Response
 from playwright.sync_api import expect
-from playwright.sync_api import sync_playwright
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-#: how long an expect() or an action waits before failing, in milliseconds
-TIMEOUT = 10_000
-expect.set_options(timeout=TIMEOUT)
 
 CONFERENCE = "LinuxCon North America 2011"
 TALK = "What to Expect From Linux Storage"
@@ -39,51 +24,9 @@ WRITEUP = "Xen @ LinuxCon 2011"
 WRITEUP_URL = "https://xenproject.org/2011/08/25/xen-linuxcon-2011/"
 
 
-def chromium_missing() -> str:
-    return (f"Debian's Chromium is not installed at {CHROMIUM}; the browser tests need it "
-            "(apt-get install chromium). Do not run `playwright install`.")
-
-
 def test_chromium_is_installed():
-    """Fails, rather than skips, where the browser is missing; the tests below then error."""
+    """Fails, rather than skips, where the browser is missing; the browser tests then error."""
     assert CHROMIUM.exists(), chromium_missing()
-
-
-@pytest.fixture(scope="module")
-def playwright() -> Iterator[Playwright]:
-    with sync_playwright() as p:
-        yield p
-
-
-@pytest.fixture(scope="module")
-def browser(playwright) -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(chromium_missing(), pytrace=False)
-    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-    yield browser
-    browser.close()
-
-
-def new_page(browser: Browser, **context_options) -> Page:
-    context = browser.new_context(**context_options)
-    context.set_default_timeout(TIMEOUT)
-    return context.new_page()
-
-
-@pytest.fixture
-def page(browser, live_server) -> Iterator[Page]:
-    """A fresh page (own cookies) on a desktop-sized window; closed before the server stops."""
-    page = new_page(browser)
-    yield page
-    page.context.close()
-
-
-@pytest.fixture
-def phone(browser, live_server) -> Iterator[Page]:
-    """A page on a phone-sized screen that honours <meta name="viewport">, as a phone does."""
-    page = new_page(browser, viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
-    yield page
-    page.context.close()
 
 
 def failed_responses(page: Page) -> list[str]:
@@ -147,3 +90,25 @@ def test_conference_page_fits_a_phone(phone, live_server, demo):
 
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"the conference page is {width}px wide on a 360px screen: it scrolls sideways"
+
+
+@pytest.mark.parametrize("path", ["/", "/c/linuxcon-na-2011", "/c/linuxcon-na-2011/speakers/",
+                                  "/c/linuxcon-na-2011/tracks/", "/import", "/settings/"])
+def test_pages_have_no_serious_accessibility_problems(page, live_server, demo, path):
+    log_in(page, live_server, demo.email, demo.password)
+    page.goto(live_server + path)
+    assert axe_violations(page) == []
+
+
+def test_session_page_accessible_and_plan_changes_without_reload(page, live_server, demo):
+    log_in(page, live_server, demo.email, demo.password)
+    page.goto(live_server + "/c/linuxcon-na-2011")
+    page.get_by_role("link", name=TALK).click()
+    assert axe_violations(page) == []
+    page.evaluate("window.notReloaded = true")
+    going = page.get_by_role("button", name="Going")
+    going.click()
+    expect(going).to_have_attribute("aria-pressed", "true")
+    assert page.evaluate("window.notReloaded") is True, "the plan changed without a page load"
+    page.reload()
+    expect(page.get_by_role("button", name="Going")).to_have_attribute("aria-pressed", "true")
