@@ -13,6 +13,8 @@ import flask_migrate
 import pytest
 import sqlalchemy as sa
 from flask import Flask
+from flask import g
+from flask import request_started
 from flask.testing import FlaskClient
 from playwright.sync_api import Browser
 from playwright.sync_api import Page
@@ -79,9 +81,18 @@ def app_config() -> dict:
     return {}
 
 
+def fresh_g(sender, **extra) -> None:
+    """Each request starts with an empty `g`, as in production. Tests keep one app context
+    open across requests (to use the database between them), and `g` lives as long as
+    the app context: without this the last request's user and CSRF token would leak
+    into the next."""
+    g.__dict__.clear()
+
+
 @pytest.fixture
 def app(_schema, database_url, tmp_path, app_config) -> Iterator[Flask]:
     app = make_app(database_url, tmp_path / "instance", **app_config)
+    request_started.connect(fresh_g, app)
     with app.app_context():
         yield app
         db.session.remove()

@@ -34,7 +34,7 @@ class Handler(BaseHTTPRequestHandler):
         elif self.path == "/to-schedule":
             self.reply(b"", {"Location": "/schedule.xml"}, status=301)
         elif self.path == "/slow":
-            time.sleep(2)
+            time.sleep(5)
             self.reply(b"late", {})
         else:
             self.reply(b"not here", {}, status=404)
@@ -84,7 +84,7 @@ def test_gives_up_after_the_timeout(server):
     started = time.monotonic()
     with pytest.raises(ScheduleError, match="did not answer within 0.5 seconds|timed out"):
         read(f"{server}/slow", timeout=0.5)
-    assert time.monotonic() - started < 1.9
+    assert time.monotonic() - started < 4, "the read gave up long before the server answered"
 
 
 @pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.org/schedule.xml",

@@ -37,6 +37,7 @@ from ..models import User
 from ..models import utcnow
 from ..schedule import schedule_day
 from ..search import search_document
+from .agenda import apply_backups
 
 #: the talk fields an import copies as they are
 TEXT_FIELDS = ("title", "subtitle", "abstract", "description", "kind", "language", "status",
@@ -170,6 +171,7 @@ def save_schedule(parsed: ParsedSchedule, *, slug: str, source: str, format: str
     _drop_unused(conference, parsed)
     run.added, run.changed, run.moved = len(report.added), len(report.changed), len(report.moved)
     run.cancelled, run.unchanged = len(report.cancelled), report.unchanged
+    apply_backups(run)
     db.session.flush()
     # the bulk statements went around the ORM: make loaded objects read the new rows
     db.session.expire_all()

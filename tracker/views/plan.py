@@ -2,7 +2,6 @@
 
 from flask import Blueprint
 from flask import flash
-from flask import g
 from flask import jsonify
 from flask import redirect
 from flask import request
@@ -44,7 +43,9 @@ def plan_of(talk: Talk) -> str | None:
     per request (a page lists many sessions)."""
     if not current_user.is_authenticated:
         return None
-    cache = g.setdefault("plans", {})
+    # on the request, not on g: g lives as long as the app context, which tests keep
+    # open across requests
+    cache = request.__dict__.setdefault("plans_by_conference", {})
     if talk.conference_id not in cache:
         cache[talk.conference_id] = plans_in(current_user, talk.conference_id)
     entry = cache[talk.conference_id].get(talk.id)

@@ -11,6 +11,7 @@ from ..extensions import db
 from ..forms import SpeakerForm
 from ..models import Speaker
 from ..services.programme import refresh_search_text
+from ..services.writeups import writeups_about
 from .lookups import get_conference
 from .lookups import get_in_conference
 
@@ -28,9 +29,8 @@ def detail(slug: str, speaker_id: int):
     """A speaker, their sessions at this conference and the write-ups about those."""
     conference = get_conference(slug)
     speaker = get_in_conference(Speaker, conference, speaker_id)
-    writeups = {writeup for talk in speaker.talks for writeup in talk.writeups}
     return render_template("speakers/detail.html", conference=conference, speaker=speaker,
-                           writeups=sorted(writeups, key=lambda w: (w.published_on is None, w.published_on, w.title)))
+                           writeups=writeups_about(speaker.talks))
 
 
 @bp.route("/new", methods=["GET", "POST"])
