@@ -12,7 +12,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from markupsafe import Markup
+from pages import axe_violations
+from pages import log_in
 from pages import text
+from playwright.sync_api import expect
 
 from tracker.extensions import db
 from tracker.models import Conference
@@ -190,7 +193,7 @@ def test_query_parsing_leaves_no_syntax_to_the_engine():
     assert query == SearchQuery(words=("C++", "say", 'a"b', "unclosed"), phrases=("hi there",))
     assert fts5_expression(query) == '"C++" "say" "a""b" "unclosed" "hi there"'
     assert not parse_query("++ -- \x00 **") and len(parse_query(" ".join(f"w{n}" for n in range(50))).terms) == 16
-    assert parse_query("kernel Kernel kernel").words == ("kernel", "Kernel")
+    assert parse_query("kernel Kernel KERNEL").words == ("kernel",)
 
 
 def test_marked_snippets_are_well_formed():
@@ -260,3 +263,13 @@ def test_search_queries_do_not_grow_with_the_results(app, client, logged_in, use
     add_matching(many, 12, user)
     assert len(search("kernel", user=user).hits) == 18
     assert statements_for(app, client, query) == few
+
+
+@pytest.mark.browser
+def test_results_page_is_accessible(page, live_server, demo):
+    log_in(page, live_server, demo.email, demo.password)
+    page.goto(live_server + "/search?q=storage")
+    page.get_by_label("Conference").select_option(label="KVM Forum 2011")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("heading", name="1 session matching “storage” in KVM Forum 2011")).to_be_visible()
+    assert axe_violations(page) == []

@@ -91,13 +91,13 @@ def parse_query(text: str) -> SearchQuery:
     """Words and quoted phrases, the first MAX_TERMS different ones; an unclosed quote is
     ignored, and a term without a letter or digit (such as "++") dropped, since no engine
     indexes it."""
-    terms: dict[str, bool] = {}  # term -> is a phrase, in the order typed
+    terms: dict[str, tuple[str, bool]] = {}  # folded term -> (term, is a phrase), as typed
     for phrase, word in TERM.findall(CONTROL.sub(" ", text[:MAX_QUERY_CHARS])):
         term = " ".join(phrase.split()) if phrase else word.strip('"')
         if _has_word(term) and len(terms) < MAX_TERMS:
-            terms.setdefault(term, bool(phrase))
-    return SearchQuery(tuple(term for term, is_phrase in terms.items() if not is_phrase),
-                       tuple(term for term, is_phrase in terms.items() if is_phrase))
+            terms.setdefault(term.casefold(), (term, bool(phrase)))
+    return SearchQuery(tuple(term for term, is_phrase in terms.values() if not is_phrase),
+                       tuple(term for term, is_phrase in terms.values() if is_phrase))
 
 
 def _has_word(text: str) -> bool:
