@@ -35,9 +35,12 @@ def search_document(title: str, subtitle: str, abstract: str, speaker_names: Ite
     return "\n".join(part for part in (title, subtitle, " ".join(speaker_names), abstract) if part)
 
 
-#: database objects the search migration makes outside the models (FTS5 tables and their
-#: shadow tables on SQLite, GIN expression indexes on PostgreSQL)
-INDEX_OBJECTS = ("talk_fts", "note_fts", "ix_talk_search_text_fts", "ix_note_body_fts")
+#: database objects the search migrations make outside the models (FTS5 tables and their
+#: shadow tables on SQLite; generated tsvector columns and their GIN indexes on PostgreSQL)
+INDEX_OBJECTS = ("talk_fts", "note_fts", "ix_talk_search_text_fts", "ix_note_body_fts",
+                 "search_vector", "body_vector")
+#: document column -> its generated tsvector column on PostgreSQL
+PG_VECTORS = {"search_text": "search_vector", "body": "body_vector"}
 
 
 def is_model_object(obj, name: str | None, type_: str, reflected: bool, compare_to) -> bool:
@@ -122,8 +125,9 @@ def pg_tsquery(query: SearchQuery) -> sa.ColumnElement:
 
 
 def pg_document(column: sa.ColumnElement) -> sa.ColumnElement:
-    """The indexed document, exactly as the GIN indexes' expressions spell it."""
-    return sa.func.to_tsvector(SIMPLE, column)
+    """The indexed tsvector of a document column: the generated column beside it, which
+    the migration "postgresql search vectors" adds and the GIN index covers."""
+    return sa.literal_column(f"{column.table.name}.{PG_VECTORS[column.key]}")
 
 
 def marked(snippet: str | None) -> Markup:

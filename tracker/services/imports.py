@@ -11,7 +11,6 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
-from datetime import date
 from datetime import time
 from typing import Any
 from zoneinfo import ZoneInfo

@@ -4,7 +4,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask
-from flask_login import current_user
 
 from ..extensions import db
 from ..extensions import login_manager
@@ -24,6 +23,7 @@ from . import speakers
 from . import talks
 from . import timetable
 from . import writeups
+from .zones import shown_zone
 
 
 def init_app(app: Flask) -> None:
@@ -46,11 +46,3 @@ def load_user(user_id: str) -> User | None:
 def local_time(moment: datetime, zone: ZoneInfo | str) -> datetime:
     """`talk.starts_at|local_time(conference.zone)`: the instant, on the wall clock of `zone`."""
     return moment.astimezone(ZoneInfo(zone) if isinstance(zone, str) else zone)
-
-
-def shown_zone(conference) -> ZoneInfo:
-    """The zone to show a conference's times in: the user's own if they chose one in their
-    settings, else the conference's."""
-    if current_user.is_authenticated and current_user.timezone:
-        return ZoneInfo(current_user.timezone)
-    return conference.zone

@@ -3,7 +3,6 @@ re-imports changed in it; and what is on now and next."""
 
 from datetime import datetime
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint
 from flask import abort
@@ -18,7 +17,6 @@ from flask_login import login_required
 
 from ..agenda import now_and_next
 from ..extensions import db
-from ..models import Conference
 from ..models import Talk
 from ..models import utcnow
 from ..schedule import schedule_day
@@ -33,6 +31,7 @@ from ..services.agenda import set_backup
 from .auth import safe_next
 from .lookups import get_conference
 from .lookups import get_in_conference
+from .zones import shown_zone
 
 bp = Blueprint("agenda", __name__)
 
@@ -43,19 +42,13 @@ def current_time() -> datetime:
     return current_app.config.get("CLOCK", utcnow)()
 
 
-def zone_for(conference: Conference) -> ZoneInfo:
-    """The zone the pages show this conference in (see views.shown_zone)."""
-    from . import shown_zone  # imported here: the package imports this module first
-    return shown_zone(conference)
-
-
 @bp.get("/c/<slug>/agenda")
 @login_required
 def show(slug: str):
     """My going and maybe sessions, day by day: clashes with their alternatives, free time,
     backups, and what re-imports changed."""
     conference = get_conference(slug)
-    page = agenda_page(current_user, conference, zone_for(conference))
+    page = agenda_page(current_user, conference, shown_zone(conference))
     return render_template("agenda/show.html", conference=conference, page=page)
 
 
@@ -111,7 +104,7 @@ def now(slug: str):
     user, in their agenda; open to anyone."""
     conference = get_conference(slug)
     moment = current_time()
-    zone = zone_for(conference)
+    zone = shown_zone(conference)
     day = schedule_day(moment, zone, conference.day_change)
     everyone = now_and_next(on_now_or_next(conference, moment), moment)
     mine = statuses = None

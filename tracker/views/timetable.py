@@ -38,6 +38,7 @@ from ..models import TalkSpeaker
 from ..models import Track
 from ..schedule import schedule_day
 from .lookups import get_conference
+from .zones import shown_zone
 
 bp = Blueprint("timetable", __name__)
 
@@ -291,8 +292,6 @@ def timetable_link(conference: Conference, state: dict[str, str], **changes: str
 @bp.get("/c/<slug>/timetable")
 def show(slug: str):
     """A day of the conference as a grid (rooms across, time down) or, with ?view=list, a list."""
-    from . import shown_zone  # tracker.views imports this module before it defines shown_zone
-
     conference = get_conference(slug)
     filters = Filters.from_args(request.args)
     view = "list" if request.args.get("view") == "list" else "grid"
