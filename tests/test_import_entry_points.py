@@ -126,7 +126,19 @@ def test_an_upload_over_the_limit_is_refused_before_it_is_read(client, logged_in
     assert count(Conference) == 0
 
 
-def test_import_from_a_url_then_reimport_the_changed_schedule(client, logged_in, user, schedule_server):
+def test_the_import_page_does_not_fetch_from_the_local_network(client, logged_in, schedule_server):
+    url, folder = schedule_server
+    (folder / "schedule.xml").write_bytes(LSWT.read_bytes())
+    response = client.post("/import", data={"url": f"{url}/schedule.xml", "format": "", "timezone": "",
+                                            "conference": ""})
+    assert response.status_code == 400
+    assert ("127.0.0.1 is 127.0.0.1, an address on a local or private network; this instance fetches "
+            "schedules from the public internet only. Nothing was imported.") in text(response)
+    assert count(Conference) == 0
+
+
+@pytest.mark.parametrize("app_config", [{"IMPORT_ALLOW_PRIVATE_ADDRESSES": True}])
+def test_import_from_a_url_then_reimport_the_changed_schedule(client, logged_in, user, schedule_server, app_config):
     url, folder = schedule_server
     original = LSWT.read_text()
     (folder / "schedule.xml").write_text(original)

@@ -36,6 +36,13 @@ class Handler(BaseHTTPRequestHandler):
         elif self.path == "/slow":
             time.sleep(5)
             self.reply(b"late", {})
+        elif self.path == "/drip":
+            self.send_response(200)
+            self.end_headers()
+            for _ in range(20):  # each byte well within the timeout, all of them not
+                self.wfile.write(b"x")
+                self.wfile.flush()
+                time.sleep(0.25)
         else:
             self.reply(b"not here", {}, status=404)
 
@@ -85,6 +92,24 @@ def test_gives_up_after_the_timeout(server):
     with pytest.raises(ScheduleError, match="did not answer within 0.5 seconds|timed out"):
         read(f"{server}/slow", timeout=0.5)
     assert time.monotonic() - started < 4, "the read gave up long before the server answered"
+
+
+def test_a_server_cannot_drip_feed_past_the_timeout(server):
+    started = time.monotonic()
+    with pytest.raises(ScheduleError, match="did not answer within 1 seconds"):
+        read(f"{server}/drip", timeout=1)
+    assert time.monotonic() - started < 2.5, "the read went on after the timeout"
+
+
+@pytest.mark.parametrize(("host", "address"), [
+    ("127.0.0.1", "127.0.0.1"), ("localhost", "127.0.0.1|::1"), ("[::ffff:127.0.0.1]", "127.0.0.1"),
+])
+def test_public_only_refuses_the_local_network(server, host, address):
+    """What the web form asks for (test_fetches_a_url shows the server answers without it)."""
+    port = server.rsplit(":", 1)[1]
+    url = f"http://{host}:{port}/schedule.xml"
+    with pytest.raises(ScheduleError, match=rf"is ({address}), an address on a local or private network"):
+        read_source(url, max_bytes=LIMIT, timeout=5, public_only=True)
 
 
 @pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.org/schedule.xml",

@@ -19,6 +19,9 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         IMPORT_MAX_BYTES=20 * 1024 * 1024,
         #: seconds to wait for a schedule URL to answer
         IMPORT_TIMEOUT=20,
+        #: whether schedule URLs given on the web may point into the local network (the
+        #: command line always may: whoever runs it is on the host already)
+        IMPORT_ALLOW_PRIVATE_ADDRESSES=False,
         #: largest request body: an upload of the largest schedule, plus the form around it
         MAX_CONTENT_LENGTH=21 * 1024 * 1024,
         #: where this instance is served, for links in files exported from the command line

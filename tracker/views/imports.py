@@ -48,6 +48,10 @@ def _run_import(read: Callable[..., bytes], *, source: str, **options):
     return report, None
 
 
+def _public_only() -> bool:
+    return not current_app.config["IMPORT_ALLOW_PRIVATE_ADDRESSES"]
+
+
 def _read_upload(upload: FileStorage, *, max_bytes: int, timeout: float) -> bytes:
     data = upload.read(max_bytes + 1)
     if len(data) > max_bytes:
@@ -66,7 +70,7 @@ def new():
             source, read = form.file.data.filename or "upload", partial(_read_upload, form.file.data)
         else:
             source = form.url.data.strip()
-            read = partial(read_source, source)
+            read = partial(read_source, source, public_only=_public_only())
         report, error = _run_import(read, source=source, format=form.format.data or None,
                                     timezone=form.timezone.data.strip() or None,
                                     slug=form.conference.data.strip() or None)
@@ -86,7 +90,7 @@ def reimport(slug: str):
     if not source or not is_url(source):
         flash("This conference was not imported from a URL; upload the new file instead.", "error")
         return redirect(url_for(".new"))
-    report, error = _run_import(partial(read_source, source), source=source,
+    report, error = _run_import(partial(read_source, source, public_only=_public_only()), source=source,
                                 format=conference.source_format, slug=slug)
     if error:
         flash(error, "error")
