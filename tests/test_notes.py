@@ -499,9 +499,7 @@ TINY_EXPORT = """\
 
 ## Opening keynote
 
-- Monday 2 September 2024, 09:00–10:00 CEST
-- Room: Main hall
-- Speakers: Ana Lovelace, Bob\\_Babbage
+### Monday 2 September 2024, 09:00–10:00 CEST · Main hall · Ana Lovelace, Bob\\_Babbage
 
 Rating: 5/5 · Tags: inspiring keynote
 
@@ -516,9 +514,7 @@ Second thought.
 
 ## C\\# \\& \\*Rust\\* in \\[prod\\] \\#1
 
-- Monday 2 September 2024, 11:00–11:30 CEST
-- Room: Room 2
-- Speaker: Bob\\_Babbage
+### Monday 2 September 2024, 11:00–11:30 CEST · Room 2 · Bob\\_Babbage
 
 Rating: 2/5
 
@@ -536,10 +532,16 @@ def test_notebook_export_as_markdown(client, logged_in, tiny):
 
 def test_the_export_reads_back_as_the_same_structure(user, tiny):
     from markdown_it import MarkdownIt
+    add(user, "Opening keynote", "# Summary\n\nShort.\n\nDetails\n-------", None, "")
     tokens = MarkdownIt("commonmark").parse(notebook_markdown(tiny, notebook(user, tiny)))
-    headings = ["".join(child.content for child in tokens[index + 1].children)
+    headings = [(token.tag, "".join(child.content for child in tokens[index + 1].children))
                 for index, token in enumerate(tokens) if token.type == "heading_open"]
-    assert headings == ["Tiny *Conf*: my notes", "Opening keynote", "C# & *Rust* in [prod] #1"]
+    assert headings == [
+        ("h1", "Tiny *Conf*: my notes"),
+        ("h2", "Opening keynote"), ("h3", "Monday 2 September 2024, 09:00–10:00 CEST · Main hall · Ana Lovelace, Bob_Babbage"),
+        ("h4", "Summary"), ("h5", "Details"),  # the note's own headings, below the session's
+        ("h2", "C# & *Rust* in [prod] #1"), ("h3", "Monday 2 September 2024, 11:00–11:30 CEST · Room 2 · Bob_Babbage"),
+    ]
 
 
 def test_notebook_export_follows_the_filter(client, logged_in, tiny):

@@ -205,3 +205,19 @@ def test_choose_sessions_prefers_attended():
 ])
 def test_date_range(start, end, shown):
     assert date_range(start, end) == shown
+
+
+def test_a_notes_headings_go_below_the_sessions():
+    """A note's "# Summary" must not stand level with the report's title."""
+    from tracker.tripreport import ReportedSession
+    from tracker.tripreport import draft
+    conference = SimpleNamespace(name="Example", start_date=date(2024, 2, 3), end_date=date(2024, 2, 3),
+                                 venue="", zone=ZoneInfo("Europe/Brussels"), day_change=time(0))
+    talk = SimpleNamespace(title="Storage", starts_at=brussels(3, 10), ends_at=brussels(3, 11), room=None,
+                           speakers=[], is_cancelled=False)
+    note = SimpleNamespace(body="# Summary\n\nFast.\n\n## Details\n\n```\n# not a heading\n```",
+                           rating=None, created_at=brussels(3, 11), updated_at=brussels(3, 11))
+    report = draft(conference, [ReportedSession(talk=talk, notes=[note], writeups=[])])
+    headings = [line for line in report.splitlines() if line.startswith("#")]
+    assert headings == ["# Trip report: Example", "## Saturday 3 February 2024", "### Storage",
+                        "#### Summary", "##### Details", "# not a heading"]

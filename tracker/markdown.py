@@ -6,6 +6,7 @@ note is shown as text; then nh3 keeps only a short list of tags and attributes, 
 http, https and mailto links, whatever the renderer let through.
 """
 
+import re
 from html import escape
 
 import nh3
@@ -59,6 +60,30 @@ def _parser() -> MarkdownIt:
 
 
 _markdown = _parser()
+
+
+_structure = MarkdownIt("commonmark")
+#: on a line known to hold an ATX heading: its hashes, after any indentation, blockquote
+#: markers and list markers
+ATX_HEADING = re.compile(r"^([\s>*+\-.)\d]*?)(#{1,6})(?=[ \t]|$)")
+
+
+def shift_headings(text: str, levels: int) -> str:
+    """Markdown `text` with each heading `levels` deeper (h6 at most), for notes copied into
+    an export under its own headings: a note's "# Summary" must not stand level with the
+    export's title. Code blocks are left alone; a setext heading (underlined with = or -)
+    becomes an ATX one, as its underline cannot say h3."""
+    lines = text.splitlines()
+    headings = [token for token in _structure.parse(text) if token.type == "heading_open" and token.map]
+    for token in reversed(headings):  # from the end, so that earlier line numbers stay right
+        first, last = token.map
+        hashes = "#" * min(6, int(token.tag[1]) + levels)
+        if token.markup.startswith("#"):
+            lines[first] = ATX_HEADING.sub(lambda match: match[1] + hashes, lines[first], count=1)
+        elif token.level == 0:
+            title = " ".join(line.strip() for line in lines[first:last - 1])
+            lines[first:last] = [f"{hashes} {title}"]
+    return "\n".join(lines)
 
 
 def sanitise_html(html: str) -> str:

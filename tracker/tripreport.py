@@ -17,8 +17,11 @@ from datetime import time
 from itertools import groupby
 from typing import Any
 
+from .markdown import shift_headings
 from .schedule import schedule_day
 
+#: a session is an h3: a note's own headings go below it
+NOTE_HEADING_SHIFT = 3
 #: what counts as planned when nothing is marked attended
 PLANNED_STATUSES = ("going", "maybe")
 #: characters that would otherwise start emphasis, code, links or HTML
@@ -118,7 +121,7 @@ def _session_lines(session: ReportedSession, conference: Any) -> list[str]:
         lines += [f"Rating: {rating}/5", ""]
     for note in sorted(session.notes, key=lambda note: note.created_at):
         if note.body.strip():
-            lines += [note.body.strip(), ""]
+            lines += [shift_headings(note.body.strip(), NOTE_HEADING_SHIFT), ""]
     if session.writeups:
         lines += ["Write-ups:", ""]
         lines += [f"- {link(item.title, item.url)} ({_about(item)})" for item in session.writeups]

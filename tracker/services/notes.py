@@ -17,6 +17,7 @@ from sqlalchemy.orm import contains_eager
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
+from ..markdown import shift_headings
 from ..models import Conference
 from ..models import Note
 from ..models import NoteShare
@@ -186,35 +187,39 @@ def escape_markdown(text: str) -> str:
 
 
 def session_facts(talk: Talk, conference: Conference) -> list[str]:
-    """When (on the conference's clock), where and who, one line each, for the export."""
+    """When (on the conference's clock), where and who, for the export's heading."""
     start, end = talk.starts_at.astimezone(conference.zone), talk.ends_at.astimezone(conference.zone)
     facts = [f"{start:%A %-d %B %Y, %H:%M}–{end:%H:%M} {start:%Z}"]
     if talk.room is not None:
-        facts.append(f"Room: {escape_markdown(talk.room.name)}")
+        facts.append(escape_markdown(talk.room.name))
     if talk.speakers:
-        label = "Speakers" if len(talk.speakers) > 1 else "Speaker"
-        facts.append(f"{label}: {escape_markdown(', '.join(speaker.name for speaker in talk.speakers))}")
+        facts.append(escape_markdown(", ".join(speaker.name for speaker in talk.speakers)))
     if talk.is_cancelled:
         facts.append("Cancelled")
     return facts
 
 
+#: a session is an h2 and its facts an h3: a note's own headings go below them
+NOTE_HEADING_SHIFT = 3
+
+
 def note_markdown(note: Note) -> str:
-    """One note: a line with its rating and tags, if any, then its body as written."""
+    """One note: a line with its rating and tags, if any, then its body as written, its
+    headings moved below the session's."""
     about = []
     if note.rating is not None:
         about.append(f"Rating: {note.rating}/5")
     if note.tags:
         about.append(f"Tags: {escape_markdown(note.tags)}")
-    return "\n\n".join(part for part in (" · ".join(about), note.body) if part)
+    return "\n\n".join(part for part in (" · ".join(about), shift_headings(note.body, NOTE_HEADING_SHIFT)) if part)
 
 
 def notebook_markdown(conference: Conference, sessions: Iterable[tuple[Talk, list[Note]]]) -> str:
-    """The notebook as one Markdown file: a heading per session, its time, room and speakers,
-    then its notes, separated by rules."""
+    """The notebook as one Markdown file: a heading per session, under it a heading with
+    its time, room and speakers, then its notes, separated by rules."""
     parts = [f"# {escape_markdown(conference.name)}: my notes"]
     for talk, notes in sessions:
         parts.append(f"## {escape_markdown(talk.title)}")
-        parts.append("\n".join(f"- {fact}" for fact in session_facts(talk, conference)))
+        parts.append(f"### {' · '.join(session_facts(talk, conference))}")
         parts.append("\n\n* * *\n\n".join(note_markdown(note) for note in notes))
     return "\n\n".join(parts) + "\n"
