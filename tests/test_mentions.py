@@ -168,3 +168,30 @@ def test_a_text_without_mentions_suggests_nothing_above_the_threshold(app, demo)
     text = ("Vancouver was sunny all week. We walked around Stanley Park, had excellent sushi "
             "and took far too many pictures of the harbour. Next year: Prague!")
     assert [mention for mention in suggest_talks(text) if mention.ticked] == []
+
+
+def test_a_verbatim_title_ranks_above_decoys_naming_the_same_people():
+    """Talks by people the text thanks, on words the text uses, must not outrank the talks
+    it names: "KVM and Xen" by Alexander Graf and Anthony Liguori, both named in the seed."""
+    decoys = [
+        talk("KVM and Xen: Virtualization on Linux", "Alexander Graf", "Anthony Liguori"),
+        talk("What to Expect From Linux Networking", "Stephen Hemminger"),
+        talk("Linux Storage and Filesystem Summit Report", "James Bottomley"),
+        talk("Persistent Memory in KVM Clouds", "Khoa Huynh"),
+        *(talk(f"Session {number} on Xen, KVM, storage and the Linux ecosystem") for number in range(30)),
+    ]
+    mentions = suggest(seed_text(), PROGRAMME + decoys)
+    assert set(titles(mentions[:2])) == {STORAGE, KVM}
+    assert all(mention.title_quoted for mention in mentions[:2])
+    assert not any(mention.title_quoted for mention in mentions[2:])
+    assert "KVM and Xen: Virtualization on Linux" in titles(mentions)  # suggested, just lower
+
+
+@pytest.mark.parametrize("written", ["Bottomley, James", "J. Bottomley", "james bottomley", "Bottomley James"])
+def test_a_speaker_named_surname_first_or_with_an_initial(written):
+    [mention] = suggest(f"Then {written} spoke about SCSI.", PROGRAMME)
+    assert mention.talk.title == STORAGE and mention.speakers_named == ("James Bottomley",)
+
+
+def test_an_initial_that_is_a_word_is_not_a_name():
+    assert suggest("We hired a hall for the party.", [talk("Party planning", "Anna Hall")]) == []

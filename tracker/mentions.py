@@ -10,8 +10,10 @@ call them without a database. A talk is suggested when
   own. Words weigh by length and by rarity among the titles searched, so that "Linux" in
   a Linux conference counts for little; and a title's score is scaled by its strength, so
   that a short or generic title ("Opening", "Keynote", "Rust") found in the text is never
-  taken for a mention on its own;
-- or one of its speakers is named in full (a nickname in quotes may be left out). A name
+  taken for a mention on its own. Talks whose telling title stands verbatim in the text
+  come first, before any found by near titles or speakers' names;
+- or one of its speakers is named in full (a nickname in quotes may be left out, the
+  surname may come first, the given name may be an initial). A name
   alone is a hint, not proof (a trip report names people it met in the corridor), so it
   stays below TICK_THRESHOLD unless the title matches too, or several of the session's
   speakers are named; a speaker with several sessions shares the hint among them.
@@ -80,6 +82,12 @@ class Mention:
         return self.score >= TICK_THRESHOLD
 
     @property
+    def title_quoted(self) -> bool:
+        """The title stands in the text verbatim and is telling enough to be ticked on its
+        own: such a talk ranks above every other suggestion, whatever names the text drops."""
+        return self.title_similarity >= 1 and self.score >= TICK_THRESHOLD
+
+    @property
     def reasons(self) -> list[str]:
         """Why, in words: "title matched", "title nearly matched", "speaker named: ..."."""
         reasons = []
@@ -129,7 +137,7 @@ def suggest(text: str, talks: Iterable[Any]) -> list[Mention]:
         score = 1 - (1 - title_score) * (1 - speaker_score)
         if score >= MIN_SCORE:
             mentions.append((position, Mention(talk, round(score, 3), round(similarity, 3), speaker_names)))
-    mentions.sort(key=lambda item: (-item[1].score, -item[1].title_similarity, item[0]))
+    mentions.sort(key=lambda item: (not item[1].title_quoted, -item[1].score, -item[1].title_similarity, item[0]))
     return [mention for _, mention in mentions]
 
 
@@ -253,10 +261,16 @@ class _Document:
 
 
 def _name_forms(name: str) -> set[tuple[str, ...]]:
-    """A name's word sequences to look for: in full, and without a nickname in quotes.
-    One-word names are left out: too many texts contain the word for other reasons."""
-    forms = {tuple(words(name)), tuple(words(NICKNAME.sub(" ", name)))}
-    return {form for form in forms if len(form) >= 2}
+    """A name's word sequences to look for: in full and without a nickname in quotes, each
+    also as "Surname, Given" and "G. Surname". One-word names are left out: too many
+    texts contain the word for other reasons."""
+    forms = set()
+    for full in (words(name), words(NICKNAME.sub(" ", name))):
+        if len(full) >= 2:
+            forms |= {tuple(full), (full[-1], *full[:-1])}
+            if full[0][0] not in STOPWORDS:  # "A. Smith" must not be found in "a smith"
+                forms.add((full[0][0], *full[1:]))
+    return forms
 
 
 def _speakers_named(document: _Document, talks: Sequence[Any]) -> dict[int, tuple[tuple[str, ...], float]]:
