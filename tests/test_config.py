@@ -50,3 +50,12 @@ def test_environment_wins_over_instance_config(tmp_path, monkeypatch):
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://tracker@db.example.org/tracker"
     assert app.config["SECRET_KEY"] == "from environment"
     assert not (tmp_path / "secret_key").exists()
+
+
+def test_the_request_limit_follows_the_import_limit(tmp_path):
+    from tracker import create_app
+    raised = create_app({"SECRET_KEY": "x", "IMPORT_MAX_BYTES": 50 * 1024 * 1024}, instance_path=tmp_path)
+    assert raised.config["MAX_CONTENT_LENGTH"] == 51 * 1024 * 1024
+    default = create_app({"SECRET_KEY": "x"}, instance_path=tmp_path)
+    assert default.config["MAX_CONTENT_LENGTH"] == 21 * 1024 * 1024
+    assert create_app({"SECRET_KEY": "x", "MAX_CONTENT_LENGTH": 1000}, instance_path=tmp_path).config["MAX_CONTENT_LENGTH"] == 1000

@@ -640,3 +640,27 @@ def test_any_bytes_give_a_schedule_or_a_schedule_error(data):
         IMPORTER.parse(data)
     except ScheduleError:
         pass
+
+
+def test_renamed_guids_never_take_a_guid_the_file_uses():
+    result = IMPORTER.parse(schedule_bytes(event(id=1), event(id=2), event(id=3, guid="g-7#2")))
+    assert [talk.guid for talk in result.talks] == ["g-7", "g-7#3", "g-7#2"]
+
+
+def test_values_the_database_would_refuse_are_repaired_and_said(app):
+    """NUL in text (PostgreSQL refuses it) and a "language" longer than the column: the
+    import names the repair instead of failing the save."""
+    import sqlalchemy as sa
+
+    from tracker.extensions import db
+    from tracker.models import Talk
+    from tracker.services.imports import import_schedule
+
+    data = schedule_bytes(event(id=1, guid="a", title="Hel\u0000lo\u0007", language="English, German and a bit of French"),
+                          event(id=2, guid="b", start="11:00", date="2024-05-04T11:00:00+02:00", language="de"))
+    report = import_schedule(data, source="t.json")
+    db.session.commit()
+    first, second = db.session.scalars(sa.select(Talk).order_by(Talk.starts_at))
+    assert (first.title, first.language, second.language) == ("Hello", "", "de")
+    assert "control characters (such as NUL) removed from the text" in report.summary()
+    assert "1 session with a language longer than 20 characters (“Hello”): left without one" in report.summary()

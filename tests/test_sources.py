@@ -1,5 +1,7 @@
 """Reading schedules from files and from URLs, against an HTTP server on 127.0.0.1."""
 
+import ssl
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -36,6 +38,13 @@ class Handler(BaseHTTPRequestHandler):
         elif self.path == "/slow":
             time.sleep(5)
             self.reply(b"late", {})
+        elif self.path == "/drip-headers":
+            self.wfile.write(b"HTTP/1.0 200 OK\r\n")
+            for number in range(20):  # each header line well within the timeout, all of them not
+                self.wfile.write(f"X-Line-{number}: x\r\n".encode())
+                self.wfile.flush()
+                time.sleep(0.25)
+            self.wfile.write(b"\r\nlate")
         elif self.path == "/drip":
             self.send_response(200)
             self.end_headers()
@@ -94,15 +103,16 @@ def test_gives_up_after_the_timeout(server):
     assert time.monotonic() - started < 4, "the read gave up long before the server answered"
 
 
-def test_a_server_cannot_drip_feed_past_the_timeout(server):
+@pytest.mark.parametrize("path", ["/drip", "/drip-headers"])
+def test_a_server_cannot_drip_feed_past_the_timeout(server, path):
     started = time.monotonic()
     with pytest.raises(ScheduleError, match="did not answer within 1 seconds"):
-        read(f"{server}/drip", timeout=1)
-    assert time.monotonic() - started < 2.5, "the read went on after the timeout"
+        read(server + path, timeout=1)
+    assert time.monotonic() - started < 1.5, "the read went on after the timeout"
 
 
 @pytest.mark.parametrize(("host", "address"), [
-    ("127.0.0.1", "127.0.0.1"), ("localhost", "127.0.0.1|::1"), ("[::ffff:127.0.0.1]", "127.0.0.1"),
+    ("127.0.0.1", "127.0.0.1"), ("localhost", "127.0.0.1|::1"), ("[::ffff:127.0.0.1]", "::ffff:127.0.0.1"),
 ])
 def test_public_only_refuses_the_local_network(server, host, address):
     """What the web form asks for (test_fetches_a_url shows the server answers without it)."""
@@ -133,3 +143,27 @@ def test_local_files(tmp_path):
         read(str(path))
     with pytest.raises(ScheduleError, match="cannot read .*missing.xml: No such file or directory"):
         read(str(tmp_path / "missing.xml"))
+
+
+@pytest.fixture(scope="module")
+def https_server(tmp_path_factory) -> Iterator[str]:
+    """An https server on 127.0.0.1 with a self-signed certificate, made by openssl."""
+    folder = tmp_path_factory.mktemp("tls")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=127.0.0.1", "-keyout", folder / "key.pem", "-out", folder / "cert.pem"],
+                   check=True, capture_output=True)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(folder / "cert.pem", folder / "key.pem")
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"https://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+
+
+def test_https_certificates_are_checked(https_server):
+    with pytest.raises(ScheduleError, match="cannot fetch https://127.0.0.1:.*CERTIFICATE_VERIFY_FAILED"):
+        read(f"{https_server}/schedule.xml")
+    with pytest.raises(ScheduleError, match="an address on a local or private network"):
+        read_source(f"{https_server}/schedule.xml", max_bytes=LIMIT, timeout=5, public_only=True)

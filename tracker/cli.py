@@ -5,6 +5,7 @@ import sys
 import click
 from flask import Flask
 from flask import current_app
+from sqlalchemy.exc import DataError
 from sqlalchemy.exc import IntegrityError
 
 from .demo import load_demo
@@ -81,7 +82,7 @@ def import_command(source: str, slug: str | None, format: str | None, timezone: 
     except ScheduleError as exc:
         db.session.rollback()
         raise click.ClickException(f"{source}: {exc}. Nothing was imported.") from exc
-    except IntegrityError as exc:
+    except (IntegrityError, DataError) as exc:
         db.session.rollback()
         raise click.ClickException(f"{source}: the database refused the schedule "
                                    f"({exc.orig}). Nothing was imported.") from exc

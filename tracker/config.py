@@ -22,8 +22,6 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         #: whether schedule URLs given on the web may point into the local network (the
         #: command line always may: whoever runs it is on the host already)
         IMPORT_ALLOW_PRIVATE_ADDRESSES=False,
-        #: largest request body: an upload of the largest schedule, plus the form around it
-        MAX_CONTENT_LENGTH=21 * 1024 * 1024,
         #: where this instance is served, for links in files exported from the command line
         BASE_URL="http://127.0.0.1:5000",
         SESSION_COOKIE_SAMESITE="Lax",
@@ -36,6 +34,9 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         app.config["SECRET_KEY"] = key
     if overrides:
         app.config.update(overrides)
+    if app.config.get("MAX_CONTENT_LENGTH") is None:
+        # the largest request body: an upload of the largest schedule, plus the form around it
+        app.config["MAX_CONTENT_LENGTH"] = app.config["IMPORT_MAX_BYTES"] + 1024 * 1024
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(instance)
 

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field
+from dataclasses import fields
+from dataclasses import is_dataclass
 from dataclasses import replace
 from datetime import date
 from datetime import datetime
@@ -389,19 +391,74 @@ class Lengths:
 def unique_guids(talks: list[ParsedTalk]) -> tuple[list[ParsedTalk], list[str]]:
     """Rename repeated guids ("x", "x" -> "x", "x#2") so that re-imports can match every session.
 
+    A new name is never one the file uses itself ("x", "x", "x#2" -> "x", "x#3", "x#2").
+
     :return: the talks and the repairs made, for ParsedSchedule.repairs
     """
-    seen: dict[str, int] = {}
+    taken = {talk.guid for talk in talks}
+    seen: set[str] = set()
     renamed = 0
     result = []
     for talk in talks:
-        count = seen.get(talk.guid, 0) + 1
-        seen[talk.guid] = count
-        if count > 1:
+        if talk.guid in seen:
             renamed += 1
+            count = 2
+            while f"{talk.guid}#{count}" in taken:
+                count += 1
             talk = replace(talk, guid=f"{talk.guid}#{count}")
+            taken.add(talk.guid)
+        seen.add(talk.guid)
         result.append(talk)
     if not renamed:
         return result, []
     return result, [f"{plural(renamed, 'session')} had a guid used before: kept the first, "
                     "renamed the rest (#2, #3...)"]
+
+
+#: characters that no text a schedule brings may hold: PostgreSQL refuses NUL in text, and
+#: the other C0 controls (all but tab and line breaks) only garble pages and calendars
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: the longest language tag kept (the column's width; "en", "de-CH", "zh-Hant-TW")
+LANGUAGE_MAX_LENGTH = 20
+
+
+def tidy(schedule: ParsedSchedule) -> ParsedSchedule:
+    """The schedule without control characters in any text, and without a "language"
+    longer than a language tag can be, each repair said.
+
+    Run on every importer's result, so that a value the database would refuse is repaired
+    or named here rather than failing the save.
+    """
+    cleaned = _without_control_characters(schedule)
+    repairs = []
+    if cleaned is not schedule:
+        repairs.append("control characters (such as NUL) removed from the text")
+    long_languages = [talk for talk in cleaned.talks if len(talk.language) > LANGUAGE_MAX_LENGTH]
+    if long_languages:
+        places = [f"“{talk.title}”" for talk in long_languages]
+        repairs.append(f"{plural(len(places), 'session')} with a language longer than "
+                       f"{LANGUAGE_MAX_LENGTH} characters ({examples(places)}): left without one")
+        cleaned = replace(cleaned, talks=tuple(
+            replace(talk, language="") if len(talk.language) > LANGUAGE_MAX_LENGTH else talk
+            for talk in cleaned.talks))
+    if not repairs:
+        return schedule
+    return replace(cleaned, repairs=(*cleaned.repairs, *repairs))
+
+
+def _without_control_characters(value):
+    """`value` (a string, a tuple or a dataclass of them), the same object if it holds no
+    control characters."""
+    if isinstance(value, str):
+        return CONTROL_CHARACTERS.sub("", value) if CONTROL_CHARACTERS.search(value) else value
+    if isinstance(value, tuple):
+        items = tuple(_without_control_characters(item) for item in value)
+        return value if all(new is old for new, old in zip(items, value)) else items
+    if is_dataclass(value) and not isinstance(value, type):
+        changes = {}
+        for item in fields(value):
+            old = getattr(value, item.name)
+            if (new := _without_control_characters(old)) is not old:
+                changes[item.name] = new
+        return replace(value, **changes) if changes else value
+    return value

@@ -23,6 +23,7 @@ from ..importers import ScheduleError
 from ..importers import detect_format
 from ..importers.base import ParsedSchedule
 from ..importers.base import ParsedTalk
+from ..importers.base import tidy
 from ..models import Conference
 from ..models import ImportRun
 from ..models import SEQUENCED_FIELDS
@@ -90,7 +91,7 @@ def parse_schedule(data: bytes, *, format: str | None = None, timezone: str | No
     existing = find_conference(slug) if slug else None
     if timezone is None and existing is not None:
         timezone = existing.timezone
-    parsed = IMPORTERS[format].parse(data, timezone=timezone)
+    parsed = tidy(IMPORTERS[format].parse(data, timezone=timezone))
     if not parsed.talks:
         raise ScheduleError("the schedule holds no sessions")
     return parsed, format

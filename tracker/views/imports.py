@@ -12,6 +12,7 @@ from flask import render_template
 from flask import url_for
 from flask_login import current_user
 from flask_login import login_required
+from sqlalchemy.exc import DataError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
@@ -42,7 +43,7 @@ def _run_import(read: Callable[..., bytes], *, source: str, **options):
     except ScheduleError as exc:
         db.session.rollback()
         return None, f"{source}: {exc}. Nothing was imported."
-    except IntegrityError as exc:
+    except (IntegrityError, DataError) as exc:
         db.session.rollback()
         return None, f"{source}: the database refused the schedule ({exc.orig}). Nothing was imported."
     return report, None
