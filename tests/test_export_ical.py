@@ -5,6 +5,10 @@ Times are read through the file's own VTIMEZONEs, never by trusting the TZID's n
 wrong VTIMEZONE fails here as it would in a calendar app that relies on it. Every export is
 also held to what strict readers insist on: CRLF line ends, lines of at most 75 octets
 folded between characters, a VTIMEZONE for every TZID and no COMMENT directly inside one.
+
+Round trips: tracker's own iCalendar importer reads an export back into the same sessions,
+times, rooms, tracks, speakers, subtitles, abstracts, kinds and languages (issue 4), from
+the X-TRACKER- properties and parameters that both parsers here see too.
 """
 
 import re
@@ -18,12 +22,15 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import icalendar
+import pytest
 import sqlalchemy as sa
 import vobject
+from icalendar.parser import unescape_backslash
 
 from tracker.exporters import Selection
 from tracker.exporters.ical import ICalExporter
 from tracker.extensions import db
+from tracker.importers.ical import ICalImporter
 from tracker.models import Conference
 from tracker.models import Room
 from tracker.models import Speaker
@@ -31,6 +38,8 @@ from tracker.models import Talk
 from tracker.models import TalkChange
 from tracker.models import Track
 from tracker.schedule import programme
+from tracker.services.accounts import create_user
+from tracker.services.imports import ImportReport
 from tracker.services.imports import import_schedule
 from tracker.services.programme import set_speakers
 
@@ -446,3 +455,304 @@ def test_empty_selection_is_still_a_valid_calendar(app):
     assert [str(tz["TZID"]) for tz in export.calendar.walk("VTIMEZONE")] == ["Europe/Berlin"], \
         "RFC 5545 wants at least one component in a VCALENDAR"
     assert export.calendar.walk("VTIMEZONE")[0].subcomponents[0].DTSTART.date() == date(1970, 1, 1)
+
+
+# Round trips: an export read back by tracker's own importer
+
+#: samples whose sessions an export must bring back exactly, with the zone they need
+ROUND_TRIP_SAMPLES = {
+    # subtitles, sessions in German and in English, two speakers of the same name
+    "frab-xml/ccc-33c3-schedule.xml": None,
+    # languages such as "en, de", whose comma is escaped
+    "frab-xml/ccc-39c3-hub-schedule-20251206.xml": None,
+    # cancelled sessions, a venue, keynotes, lightning talks and BoFs; 872 sessions
+    "frab-xml/fosdem-2020-schedule.xml": "Europe/Brussels",
+    # 85 of 117 sessions with a long description and no abstract
+    "frab-xml/debconf23-schedule.xml": None,
+    # an iCalendar source: 17 sessions without a room, speakers from "Speaker:" lines
+    "ical/linux-conf-au-2020.ics": None,
+}
+
+
+def shown_text(text: str) -> str:
+    """A text as a calendar reads it: without the control characters TEXT cannot hold, line
+    breaks as LF."""
+    return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", talk_text(text))
+
+
+def session_fields(talk: Talk) -> tuple:
+    """What an iCalendar round trip keeps of a session: everything but the long description
+    of a session that has an abstract, which the file does not hold (DESCRIPTION shows one
+    or the other)."""
+    return (talk.title, talk.starts_at, talk.ends_at, talk.room.name if talk.room else None,
+            talk.track.name if talk.track else None, [speaker.name for speaker in talk.speakers],
+            talk.subtitle, talk.abstract, "" if talk.abstract.strip() else talk.description,
+            talk.kind, talk.language, talk.status)
+
+
+def read_back(data: bytes, slug: str) -> ImportReport:
+    report = import_schedule(data, source="export.ics", format="ical", slug=slug)
+    db.session.commit()
+    return report
+
+
+def assert_round_trip(selection: Selection, data: bytes, slug: str,
+                      expected: dict[str, tuple] | None = None) -> Conference:
+    """`data`, the export of `selection`, read back into the new conference `slug`: a session
+    for each event, whose guid is the exported UID, with the same fields (`expected`, by UID,
+    where the file cleans them), whose link is the link back, and with the same people, none
+    merged with another of the same name. Importing the same file again changes nothing and
+    keeps every session's own UID.
+
+    Plain data is taken first: the import's commit expires the selection's objects.
+    """
+    expected = expected or {talk.uid: session_fields(talk) for talk in selection.talks}
+    links = {talk.uid: talk_url(talk) for talk in selection.talks}
+    people = {talk.uid: [speaker.id for speaker in talk.speakers] for talk in selection.talks}
+
+    back = read_back(data, slug).conference
+    talks = programme(back)
+    found = {talk.guid: session_fields(talk) for talk in talks}
+    wrong = [(uid, fields, found.get(uid)) for uid, fields in expected.items() if found.get(uid) != fields]
+    assert (len(found), wrong[:2]) == (len(expected), [])
+    assert {talk.guid: talk.external_id for talk in talks} == {uid: uid for uid in expected}
+    assert {talk.guid: talk.url for talk in talks} == links, "the link back is the session's link"
+    same = {(before, after.id) for talk in talks
+            for before, after in zip(people[talk.guid], talk.speakers, strict=True)}
+    assert len(same) == len({before for before, _ in same}) == len({after for _, after in same})
+
+    uids = {talk.guid: talk.uid for talk in talks}
+    run = read_back(data, slug).run
+    assert (run.added, run.changed, run.moved, run.cancelled, run.unchanged) == (0, 0, 0, 0, len(talks))
+    assert {talk.guid: talk.uid for talk in programme(find_conference(slug))} == uids
+    return find_conference(slug)
+
+
+def assert_own_properties(export: Export, talks: list[Talk]) -> None:
+    """Both parsers find each session's own fields in the X-TRACKER- properties, and its
+    subtitle and abstract where DESCRIPTION's X-TRACKER- parameters say, beside what the
+    event shows people."""
+    events, vevents = export.events, export.vevents
+    for talk in talks:
+        event, vevent = events[talk.uid], vevents[talk.uid]
+        own = {name: [line.value for line in lines] for name, lines in vevent.contents.items()
+               if name.startswith("x-tracker-")}
+        assert own.pop("x-tracker-kind") == [talk.kind]
+        assert own.pop("x-tracker-room", []) == ([talk.room.name] if talk.room else [])
+        assert own.pop("x-tracker-language", []) == ([talk.language] if talk.language else [])
+        assert own.pop("x-tracker-speaker", []) == [speaker.name for speaker in talk.speakers]
+        assert own == {}
+        assert [line.params["X-TRACKER-ID"] for line in vevent.contents.get("x-tracker-speaker", [])] == [
+            [str(speaker.id)] for speaker in talk.speakers]
+        # icalendar keeps a property it does not know as written: its own unescaping reads it
+        speakers = event.get("X-TRACKER-SPEAKER", [])
+        speakers = speakers if isinstance(speakers, list) else [speakers]
+        assert [unescape_backslash(str(line)) for line in speakers] == [
+            speaker.name for speaker in talk.speakers]
+        room = unescape_backslash(str(event.get("X-TRACKER-ROOM", "")))
+        assert room == (talk.room.name if talk.room else "")
+        body = (("X-TRACKER-ABSTRACT", talk.abstract) if talk.abstract.strip()
+                else ("X-TRACKER-DESCRIPTION", talk.description))
+        parts = {name: text.strip() for name, text in (("X-TRACKER-SUBTITLE", talk.subtitle), body)
+                 if text.strip()}
+        for description, params in ((str(event["DESCRIPTION"]), event["DESCRIPTION"].params),
+                                    (vevent.description.value, {name: value for name, (value,) in
+                                                                vevent.description.params.items()})):
+            spans = {name: [int(offset) for offset in params[name].split("-")] for name in params}
+            assert {name: description[start:end] for name, (start, end) in spans.items()} == {
+                name: shown_text(text) for name, text in parts.items()}
+
+
+def test_demo_conferences_round_trip_exactly(demo):
+    for slug in ("linuxcon-na-2011", "kvm-forum-2011"):
+        conference = find_conference(slug)
+        selection = conference_selection(conference)
+        data = EXPORTER.render(selection)
+        export = read(data)
+        assert_own_properties(export, selection.talks)
+        name, zone, venue = conference.name, conference.timezone, conference.venue
+        talk = selection.talks[0]
+        assert str(export.events[talk.uid]["LOCATION"]) == f"{talk.room.name}, {venue}", \
+            "for people, as before"
+
+        back = assert_round_trip(selection, data, slug=f"{slug}-back")
+        assert (back.name, back.timezone) == (name, zone)
+        again = conference_selection(back)
+        assert_round_trip(again, EXPORTER.render(again), slug=f"{slug}-back-again")
+
+
+@pytest.mark.parametrize("name", ROUND_TRIP_SAMPLES, ids=lambda name: Path(name).stem)
+def test_samples_round_trip_exactly(app, name):
+    path = SAMPLES / name
+    conference = import_schedule(path.read_bytes(), source=path.name, timezone=ROUND_TRIP_SAMPLES[name],
+                                 slug="original").conference
+    db.session.commit()
+    selection = conference_selection(conference)
+    data = EXPORTER.render(selection)
+    export = read(data)
+    assert_same_sessions(export, selection.talks)
+    assert_own_properties(export, selection.talks)
+    title, timezone = conference.name, conference.timezone
+
+    back = assert_round_trip(selection, data, slug="back")
+    assert (back.name, back.timezone) == (title, timezone)
+
+
+def test_what_the_file_cleans_round_trips_as_cleaned(app):
+    """Names and texts full of what TEXT escapes, or what would be HTML, two speakers of the
+    same name, a room with a comma of its own, a cancelled session and an agenda's notes
+    before the abstract: each field comes back as the event shows it, from its own
+    property or part."""
+    conference = make_conference("zurich", "Europe/Zurich", [
+        (utc(2024, 6, 3, 8), utc(2024, 6, 3, 9)), (utc(2024, 6, 3, 10), utc(2024, 6, 3, 11)),
+        (utc(2024, 6, 3, 12), utc(2024, 6, 3, 13))])
+    conference.venue = "Town Hall, Zürich"
+    workshop, cancelled, bare = conference.talks
+    workshop.room.name = "Hall A, east; wing \\ 2"
+    workshop.title = "Grüße, Schlösser; und \\ Backslashes"
+    workshop.subtitle = "Paths like C:\\new, and; more"
+    workshop.abstract = ("First line,\r\nsecond; line\x7f with a DEL\x0c and \\n as text.\n\n"
+                         "HTML writes &amp; for & and <p> for a paragraph. " + "ß" * 100)
+    workshop.description = "Not in the file: the abstract is shown."
+    workshop.kind, workshop.language = "workshop", "en, de"
+    workshop.track = Track(conference=conference, name="Security; Privacy, Safety")
+    cancelled.room, cancelled.kind, cancelled.status = None, "bof", "cancelled"
+    cancelled.description = "Only a long description, and no abstract."
+    bare.kind = "social"
+    people = [Speaker(conference=conference, name=name) for name in ("Doe, Jane", "Alex Smith", "Alex Smith")]
+    db.session.add_all(people)
+    set_speakers(workshop, people)
+    set_speakers(bare, people[2:])
+    db.session.commit()
+    moved = TalkChange(kind="moved", fields=["room"], before={"room": "Hall B"})
+    selection = Selection(title="Ada's agenda, with; everything", talks=programme(conference),
+                          talk_url=talk_url, timezone="Europe/Zurich", feed=True,
+                          agenda={workshop.id: "maybe"}, reminder_minutes=5, moves={workshop.id: moved})
+    data = EXPORTER.render(selection)
+    export = read(data)
+    assert_own_properties(export, selection.talks)
+    shown = export.vevents[workshop.uid]
+    abstract = ("First line,\nsecond; line with a DEL and \\n as text.\n\n"
+                "HTML writes &amp; for & and <p> for a paragraph. " + "ß" * 100)
+    assert shown.location.value == "Hall A, east; wing \\ 2, Town Hall, Zürich"
+    assert shown.description.value == "\n\n".join([
+        "Moved: it was in Hall B", "Paths like C:\\new, and; more", abstract,
+        "Speakers: Doe, Jane, Alex Smith, Alex Smith", talk_url(workshop)])
+    assert export.vevents[cancelled.uid].description.value.startswith("Cancelled.\n\nOnly a long description")
+    expected = {talk.uid: session_fields(talk) for talk in selection.talks}
+    expected[workshop.uid] = (*expected[workshop.uid][:7], abstract, "", "workshop", "en, de", "confirmed")
+    alex = people[2].id
+
+    back = assert_round_trip(selection, data, slug="zurich-back", expected=expected)
+    assert back.name == "Ada's agenda, with; everything"
+    speakers = {talk.title: [speaker.external_id for speaker in talk.speakers] for talk in back.talks}
+    assert speakers[bare.title] == [f"id:{alex}"], "the second Alex Smith, not the first"
+    assert len({key for keys in speakers.values() for key in keys}) == 3
+
+
+def test_an_edited_description_is_read_as_a_whole(demo):
+    """A calendar app that changed DESCRIPTION after export may keep its X-TRACKER-
+    parameters: where they no longer fit, the whole text is the abstract, and it is said."""
+    talk = next(talk for talk in find_conference("linuxcon-na-2011").talks
+                if talk.title == "What to Expect From Linux Storage")
+    selection = Selection(title=talk.title, talks=[talk], talk_url=talk_url, conference=talk.conference,
+                          timezone=talk.conference.timezone)
+    data = EXPORTER.render(selection)
+    assert re.search(rb"\r\nDESCRIPTION;X-TRACKER-ABSTRACT=0-\d+:The newest ", data)
+    edited = data.replace(b":The newest ", b":Edited: the newest ", 1)
+
+    schedule = ICalImporter().parse(edited)
+    (back,) = schedule.talks
+    assert back.abstract.startswith("Edited: the newest ") and back.abstract.endswith(talk_url(talk))
+    assert ("1 tracker event whose DESCRIPTION no longer matches its X-TRACKER- parameters: "
+            "took it all as the abstract") in schedule.repairs
+    assert (back.room, [speaker.name for speaker in schedule.speakers]) == ("Georgia A", ["James Bottomley"])
+
+
+REPEATED = "\r\n".join([
+    "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//example//repeats//EN", "X-WR-CALNAME:Repeats",
+    "X-WR-TIMEZONE:Europe/Berlin",
+    *(line for day in (3, 4) for line in (
+        "BEGIN:VEVENT", "UID:workshop-7@example.org", "SUMMARY:Kernel hacking workshop",
+        f"DTSTART:202406{day:02d}T070000Z", f"DTEND:202406{day:02d}T090000Z", "LOCATION:Lab",
+        "END:VEVENT",
+        "BEGIN:VEVENT", "SUMMARY:Lightning talks", f"DTSTART:202406{day:02d}T150000Z",
+        f"DTEND:202406{day:02d}T160000Z", "LOCATION:Hall", "END:VEVENT")),
+    "END:VCALENDAR", ""]).encode()
+
+
+def occurrences(data: bytes) -> dict[tuple[str, datetime], str]:
+    """Each event's UID, by its title and start."""
+    export = read(data)
+    starts = instants_by_icalendar(export.calendar)
+    uids = {(str(event["SUMMARY"]), starts[str(event["UID"])][0]): str(event["UID"])
+            for event in export.calendar.walk("VEVENT")}
+    assert len(set(uids.values())) == len(uids) == len(export.calendar.walk("VEVENT"))
+    return uids
+
+
+def test_a_session_held_twice_has_a_uid_for_each_time(app):
+    """A source may list the same session twice, under one UID (or without one, under one
+    title): each occurrence is a session of its own, with its own UID, which re-imports of
+    the source, and of the export, keep."""
+    report = import_schedule(REPEATED, source="repeats.ics", slug="repeats")
+    db.session.commit()
+    assert sorted(talk.guid for talk in report.conference.talks) == [
+        "title:lightning talks", "title:lightning talks#2",
+        "workshop-7@example.org", "workshop-7@example.org#2"]
+    first = EXPORTER.render(conference_selection(report.conference))
+    uids = occurrences(first)
+    assert sorted(uids) == [(title, utc(2024, 6, day, hour)) for title, hour in (
+        ("Kernel hacking workshop", 7), ("Lightning talks", 15)) for day in (3, 4)]
+
+    run = import_schedule(REPEATED, source="repeats.ics", slug="repeats").run
+    db.session.commit()
+    assert (run.added, run.unchanged) == (0, 4)
+    assert occurrences(EXPORTER.render(conference_selection(find_conference("repeats")))) == uids
+
+    back = read_back(first, "repeats-back").conference
+    assert sorted(talk.guid for talk in back.talks) == sorted(uids.values())
+    exported = occurrences(EXPORTER.render(conference_selection(back)))
+    assert read_back(first, "repeats-back").run.unchanged == 4
+    assert occurrences(EXPORTER.render(conference_selection(find_conference("repeats-back")))) == exported
+    assert set(exported.values()).isdisjoint(uids.values()), \
+        "another conference's sessions: UIDs of their own"
+
+
+# The calendar's name
+
+def test_calendar_name_is_escaped_text(app):
+    """A track and day export's title has a comma: unescaped, vobject read only what came
+    before it."""
+    title = "LinuxCon North America 2011: Keynotes, Thursday 18 August; \\o/"
+    conference = make_conference("linuxcon", "America/Vancouver",
+                                 [(utc(2011, 8, 18, 16), utc(2011, 8, 18, 17))])
+    data = EXPORTER.render(replace(conference_selection(conference), title=title))
+    export = read(data)
+
+    unfolded = re.sub(rb"\r\n ", b"", data)
+    assert (b"\r\nX-WR-CALNAME:LinuxCon North America 2011: Keynotes\\, Thursday 18 August\\; \\\\o/\r\n"
+            in unfolded)
+    assert export.vcalendar.x_wr_calname.value == title
+    # icalendar keeps a property it does not know as written; its own unescaping reads it
+    assert unescape_backslash(str(export.calendar["X-WR-CALNAME"])) == title
+    assert ICalImporter().parse(data).title == title
+
+
+def test_a_line_break_in_the_calendar_name_becomes_a_space(app):
+    selection = Selection(title="Ada\nLovelace\r\n(ALU)\x07: my agenda", talks=[], talk_url=talk_url,
+                          timezone="Europe/London", feed=True)
+    export = read(EXPORTER.render(selection))
+
+    assert export.vcalendar.x_wr_calname.value == "Ada Lovelace (ALU): my agenda"
+    assert unescape_backslash(str(export.calendar["X-WR-CALNAME"])) == "Ada Lovelace (ALU): my agenda"
+
+
+def test_agenda_feed_of_a_user_whose_name_has_a_line_break(client):
+    """A display name can hold a line break; the feed's name is one line, not an error."""
+    user = create_user("ada@example.org", "correct horse", display_name="Ada\nLovelace")
+    db.session.commit()
+    response = client.get(f"/feeds/{user.feed_token}/agenda.ics")
+
+    assert response.status_code == 200
+    assert read(response.data).vcalendar.x_wr_calname.value.startswith("Ada Lovelace")

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tracker.importers import detect_format
 from tracker.importers.base import ParsedSchedule
 from tracker.importers.base import ScheduleError
 from tracker.importers.ical import ICalImporter
@@ -201,7 +202,10 @@ def test_linux_conf_au_brisbane_speaker_lines_and_html():
 def test_sniff():
     assert importer.sniff((SAMPLES / "jres-2022.ics").read_bytes()[:8192])
     assert importer.sniff(b"\xef\xbb\xbf\r\n begin:vcalendar\r\n")
-    assert not importer.sniff((SAMPLES / "ccc-33c3-schedule.xcal").read_bytes()[:8192])
+    # the same conference in xCal is XML, for the xcal importer
+    xcal = (SAMPLES / "ccc-33c3-schedule.xcal").read_bytes()
+    assert not importer.sniff(xcal[:8192])
+    assert detect_format(xcal) == "xcal"
     assert not importer.sniff(b"title,start,end\n")
 
 
@@ -279,6 +283,8 @@ def test_floating_times_need_a_zone():
     assert "“a1”" in message and "floating" in message and "give the time zone" in message
     schedule = importer.parse(floating, timezone="America/Vancouver")
     assert schedule.timezone == "America/Vancouver"
+    assert ("1 session has floating times (no TZID and no Z): read in America/Vancouver"
+            in schedule.repairs), "one session, though both its times float"
     assert schedule.talks[0].starts_at == datetime(2020, 3, 1, 18, 0, tzinfo=UTC)
     with_calendar_zone = calendar(*event(start="DTSTART:20200301T100000", end="DURATION:PT45M"),
                                   properties=("X-WR-TIMEZONE:Europe/Brussels",))

@@ -35,14 +35,14 @@ from tracker.services.imports import import_schedule
 SAMPLES = Path(__file__).parent / "samples"
 #: files whose times carry no zone: the user gives it
 ZONES = {"fosdem-2007-schedule.xml": "Europe/Brussels", "fosdem-2012-schedule.xml": "Europe/Brussels",
-         "fosdem-2020-schedule.xml": "Europe/Brussels"}
+         "fosdem-2020-schedule.xml": "Europe/Brussels", "ccc-33c3-schedule.xcal": "Europe/Berlin"}
+FORMATS = {".xml": "frab-xml", ".json": "frab-json", ".ics": "ical", ".xcal": "xcal"}
 FILES = sorted(path for folder in ("frab-xml", "frab-json", "ical")
-               for path in (SAMPLES / folder).iterdir() if path.suffix in (".xml", ".json", ".ics"))
-FORMATS = {".xml": "frab-xml", ".json": "frab-json", ".ics": "ical"}
+               for path in (SAMPLES / folder).iterdir() if path.suffix in FORMATS)
 
 
 def test_every_sample_is_here():
-    assert len(FILES) == 24, "tests/samples holds copies of the shared samples"
+    assert len(FILES) == 25, "tests/samples holds copies of the shared samples"
 
 
 def count(model, conference) -> int:
@@ -85,14 +85,17 @@ def test_sample_lands_in_the_database_and_reimports_unchanged(app, path):
     assert again.run.unchanged == len(parsed.talks)
 
 
-def test_the_same_conference_in_three_formats_has_the_same_instants(app):
+def test_the_same_conference_in_four_formats_has_the_same_instants(app):
     instants = {}
-    for name in ("frab-xml/ccc-33c3-schedule.xml", "frab-json/ccc-33c3-schedule.json", "ical/ccc-33c3-schedule.ics"):
-        report = import_schedule((SAMPLES / name).read_bytes(), source=name, slug=name.split("/")[0])
+    for name in ("frab-xml/ccc-33c3-schedule.xml", "frab-json/ccc-33c3-schedule.json", "ical/ccc-33c3-schedule.ics",
+                 "ical/ccc-33c3-schedule.xcal"):
+        path = SAMPLES / name
+        report = import_schedule(path.read_bytes(), source=name, timezone=ZONES.get(path.name),
+                                 slug=path.suffix.removeprefix("."))
         instants[name] = sorted((t.starts_at, t.ends_at) for t in report.conference.talks)
     assert len(instants["frab-xml/ccc-33c3-schedule.xml"]) == 150
     assert instants["frab-xml/ccc-33c3-schedule.xml"] == instants["frab-json/ccc-33c3-schedule.json"] \
-        == instants["ical/ccc-33c3-schedule.ics"]
+        == instants["ical/ccc-33c3-schedule.ics"] == instants["ical/ccc-33c3-schedule.xcal"]
 
 
 def plan_and_note(user, talks):
@@ -201,12 +204,13 @@ EXTERNAL = b"""<?xml version="1.0"?>
     (b"%PDF-1.4 not a schedule", None, "unknown format"),
     ((SAMPLES / "frab-xml/fosdem-2020-schedule.xml").read_bytes(), None, "time zone"),
     ((SAMPLES / "frab-xml/fosdem-2020-schedule.xml").read_bytes(), "Europe/Atlantis", "Europe/Atlantis"),
+    ((SAMPLES / "ical/ccc-33c3-schedule.xcal").read_bytes(), None, "floating time"),
     ("title,start,end\nCafé,2011-08-17 10:00,2011-08-17 11:00\n".encode("latin-1"), "UTC", "UTF-8"),
     (b"title,start,end\nBackwards,2011-08-17 10:00,2011-08-17 09:00\n", "UTC", "line 2"),
     (b"title,start,end\n,2011-08-17 10:00,2011-08-17 11:00\n", "UTC", "line 2"),
     (b"title,start,end\nTalk,17/08/2011 10:00,2011-08-17 11:00\n", "UTC", "17/08/2011"),
 ], ids=["malformed-xml", "xml-bomb", "external-entity", "malformed-json", "unknown-format",
-        "no-zone", "unknown-zone", "latin-1", "end-before-start", "no-title", "bad-date"])
+        "no-zone", "unknown-zone", "xcal-no-zone", "latin-1", "end-before-start", "no-title", "bad-date"])
 def test_refused_input_writes_nothing(app, demo, data, timezone, message):
     before = {model: db.session.scalar(sa.select(sa.func.count()).select_from(model))
               for model in (Conference, Talk, Speaker, Room, ImportRun)}

@@ -6,11 +6,15 @@ from .csv_file import CsvImporter
 from .frab_json import FrabJsonImporter
 from .frab_xml import FrabXmlImporter
 from .ical import ICalImporter
+from .xcal import XCalImporter
 
-#: --format name -> importer, in the order detect_format() asks them
+#: --format name -> importer, in the order detect_format() asks them: frab XML and xCal
+#: are told apart by their root element (<schedule>, <icalendar>), and CSV, whose sniff
+#: only reads a header line, comes last
 IMPORTERS: dict[str, Importer] = {
     importer.name: importer
-    for importer in (FrabXmlImporter(), FrabJsonImporter(), ICalImporter(), CsvImporter())
+    for importer in (FrabXmlImporter(), FrabJsonImporter(), ICalImporter(), XCalImporter(),
+                     CsvImporter())
 }
 
 
@@ -23,8 +27,8 @@ def detect_format(data: bytes) -> str:
     for name, importer in IMPORTERS.items():
         if importer.sniff(head):
             return name
-    raise ScheduleError("unknown format: not a frab XML or JSON schedule, an iCalendar file "
-                        "or a CSV file with a title and start column")
+    raise ScheduleError("unknown format: not a frab XML or JSON schedule, an iCalendar or "
+                        "xCal file or a CSV file with a title and start column")
 
 
 __all__ = ["IMPORTERS", "Importer", "ScheduleError", "detect_format"]

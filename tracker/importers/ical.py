@@ -13,6 +13,11 @@ nobody (RFC 5546 gives PUBLISH no ATTENDEE), so the people it lists as attendees
 ones presenting; elsewhere attendees are invitees and are not taken. A description whose
 first line is "Speaker: <names>" (as linux.conf.au writes) names them too.
 
+Tracker's own exports (tracker.exporters.ical) say in X-TRACKER- properties what they
+write for people in LOCATION ("room, venue") and DESCRIPTION (abstract, speakers, link):
+an event that has them is read from them (see _EventReader.own_fields), so that importing
+what tracker exported gives back the same rooms, speakers and abstracts.
+
 The file is unfolded as bytes and only then decoded as UTF-8: some writers fold lines in
 the middle of a multi-byte character.
 """
@@ -21,6 +26,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import UTC
@@ -32,6 +39,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 from icalendar import Component
+from icalendar import vText
 
 from .base import Lengths
 from .base import ParsedSchedule
@@ -42,6 +50,7 @@ from .base import add_speakers
 from .base import check_times
 from .base import http_url
 from .base import id_or_title
+from .base import normalise_kind
 from .base import normalise_status
 from .base import require_zone
 from .base import unique_guids
@@ -61,6 +70,12 @@ COMPONENT_LINE = re.compile(rb"^(BEGIN|END):([A-Za-z0-9-]+)[ \t\r]*$", re.MULTIL
 SPEAKER_LINE = re.compile(r"\ASpeakers?:[ \t]*([^\n]+?)[ \t]*(?:\n|\Z)", re.IGNORECASE)
 NAME_SEPARATOR = re.compile(r"\s*(?:,|&|\band\b)\s*")
 DEFAULT_TITLE = "Imported calendar"
+#: the property every VEVENT of a tracker export has (see tracker.exporters.ical)
+OWN_MARK = "X-TRACKER-KIND"
+#: an escape in a TEXT value (RFC 5545, 3.3.11); "\\:", which some writers use, too
+TEXT_ESCAPE = re.compile(r"\\([\\;,:nN])")
+#: an X-TRACKER- parameter of DESCRIPTION: where a part of its text starts and ends
+SPAN = re.compile(r"([0-9]+)-([0-9]+)")
 
 
 class ICalImporter:
@@ -76,33 +91,50 @@ class ICalImporter:
             raise ScheduleError("not an iCalendar file: it does not start with BEGIN:VCALENDAR")
         lines = _check_nesting(data)
         text, stray_returns = _unfold_and_decode(data)
-        calendars = _read_calendars(text)
-        events = [event for calendar in calendars for event in calendar.walk("VEVENT")]
-        if not events:
-            raise ScheduleError("the calendar has no events (no VEVENT)")
-        calendar = calendars[0]
-        reader = _EventReader(calendar, calendars, timezone)
+        repairs = []
         if stray_returns:
-            reader.repairs.append(f"{plural(stray_returns, 'stray carriage return')} inside "
-                                  "lines: removed")
-        if len(lines) != len(events):
-            lines = [None] * len(events)
-        talks = [talk for event, line in zip(events, lines) if (talk := reader.read(event, line))]
-        if not talks:
-            raise ScheduleError("the calendar has only all-day events: sessions need a start "
-                                "time")
-        talks, renamed = unique_guids(talks)
-        zone, zone_repairs = reader.conference_zone()
-        return ParsedSchedule(
-            title=_text(calendar, "X-WR-CALNAME") or _text(calendar, "NAME") or DEFAULT_TITLE,
-            timezone=zone,
-            talks=tuple(talks),
-            speakers=tuple(reader.speakers.values()),
-            rooms=used_rooms(talks),
-            tracks=used_tracks(talks),
-            url=http_url(_text(calendar, "URL")),
-            repairs=tuple(reader.summary() + renamed + zone_repairs),
-        )
+            repairs.append(f"{plural(stray_returns, 'stray carriage return')} inside lines: "
+                           "removed")
+        return read_calendars(_read_calendars(text), lines, timezone, repairs)
+
+
+def read_calendars(calendars: list[Component], lines: list[int | None], timezone: str | None,
+                   repairs: Iterable[str] = (),
+                   amend: Callable[[Component, ParsedTalk], ParsedTalk] | None = None
+                   ) -> ParsedSchedule:
+    """The schedule the VEVENTs of parsed calendars hold; shared with the xCal importer.
+
+    :param lines: the line each VEVENT starts on, in the order of calendar.walk(), to say
+        where an event is; ignored unless there is one per event
+    :param timezone: the user's zone, if given
+    :param repairs: repairs already made to the file, said first
+    :param amend: adds to each talk what the format gives beyond iCalendar's properties
+    """
+    events = [event for calendar in calendars for event in calendar.walk("VEVENT")]
+    if not events:
+        raise ScheduleError("the calendar has no events (no VEVENT)")
+    calendar = calendars[0]
+    reader = _EventReader(calendar, calendars, timezone)
+    reader.repairs += repairs
+    if len(lines) != len(events):
+        lines = [None] * len(events)
+    talks = [amend(event, talk) if amend else talk
+             for event, line in zip(events, lines) if (talk := reader.read(event, line))]
+    if not talks:
+        raise ScheduleError("the calendar has only all-day events: sessions need a start "
+                            "time")
+    talks, renamed = unique_guids(talks)
+    zone, zone_repairs = reader.conference_zone()
+    return ParsedSchedule(
+        title=_x_text(calendar, "X-WR-CALNAME") or _text(calendar, "NAME") or DEFAULT_TITLE,
+        timezone=zone,
+        talks=tuple(talks),
+        speakers=tuple(reader.speakers.values()),
+        rooms=used_rooms(talks),
+        tracks=used_tracks(talks),
+        url=http_url(_text(calendar, "URL")),
+        repairs=tuple(reader.summary() + renamed + zone_repairs),
+    )
 
 
 def _starts_calendar(data: bytes) -> bool:
@@ -198,6 +230,29 @@ def _text(component: Component, name: str) -> str:
     return "" if value is None else str(value).strip()
 
 
+def _all(component: Component, name: str) -> list:
+    """Each of a property that may be repeated, in order."""
+    value = component.get(name)
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _x_text(component: Component, name: str) -> str:
+    """A non-standard (X-) property as text: see _unescaped."""
+    value = _single(component, name)
+    return "" if value is None else _unescaped(value)
+
+
+def _unescaped(value) -> str:
+    """The text of a property whose value is TEXT, which an X- property's is unless its VALUE
+    says otherwise (RFC 5545, 3.8.8.2): icalendar keeps a property it does not know as
+    written, so its escapes are undone here, in one pass ("\\\\n" is a backslash and an n)."""
+    if isinstance(value, vText):
+        return str(value).strip()
+    return TEXT_ESCAPE.sub(lambda match: "\n" if match[1] in "nN" else match[1], str(value)).strip()
+
+
 @dataclass
 class _EventReader:
     """Turns VEVENTs into talks, remembering the speakers, zones and repairs on the way."""
@@ -216,6 +271,8 @@ class _EventReader:
     #: IANA names of the TZIDs that sessions start in, in order of first use
     start_zones: dict[str, None] = field(default_factory=dict)
     first_offset: timedelta | None = None
+    #: whether the event being read has a floating time, to count each such session once
+    floating_event: bool = False
 
     def __post_init__(self) -> None:
         self.user_zone = self.timezone and require_zone(self.timezone, "the time zone given")
@@ -248,37 +305,71 @@ class _EventReader:
             self.all_day.append(f"“{title}”")
             return None
         params = _single(event, "DTSTART").params
+        self.floating_event = False
         starts_at = self.instant(start, params, where, "DTSTART", first=True)
         ends_at = self.lengths.end(starts_at, self.end(event, starts_at, where), f"“{title}”")
         check_times(starts_at, ends_at, where)
+        if self.floating_event:
+            self.counts["floating"] += 1
         if not uid:
             self.counts["no uid"] += 1
         if event.get("RRULE") or event.get("RDATE"):
             self.counts["repeats"] += 1
         if event.errors and any(name is None for name, _ in event.errors):
             self.counts["bad lines"] += 1
-        room = _text(event, "LOCATION") or None
-        if room is None:
+        fields = self.own_fields(event) if OWN_MARK in event else self.fields(event)
+        if fields["room"] is None:
             self.counts["no room"] += 1
         url = _text(event, "URL")
         if url and not http_url(url):
             self.counts["bad url"] += 1
-        speakers, description = self.people(event)
-        summary = _single(event, "SUMMARY")
         return ParsedTalk(
             guid=id_or_title(uid, title),
             title=title,
             starts_at=starts_at,
             ends_at=ends_at,
             external_id=uid or None,
-            room=room,
             track=_first_category(event),
-            abstract=plain_text(description),
-            language=str(summary.params.get("LANGUAGE", "")).strip(),
             status=normalise_status(_text(event, "STATUS")),
             url=http_url(url),
-            speakers=speakers,
+            **fields,
         )
+
+    def fields(self, event: Component) -> dict:
+        """The room, speakers, abstract and language, as calendars write them for people."""
+        speakers, description = self.people(event)
+        return {
+            "room": _text(event, "LOCATION") or None,
+            "speakers": speakers,
+            "abstract": plain_text(description),
+            "language": str(_single(event, "SUMMARY").params.get("LANGUAGE", "")).strip(),
+        }
+
+    def own_fields(self, event: Component) -> dict:
+        """The session's fields from a tracker export (tracker.exporters.ical), as its
+        X-TRACKER- properties and DESCRIPTION's X-TRACKER- parameters give them: the room
+        without the venue that LOCATION adds, the speakers by their id, in order, the
+        subtitle and abstract (or long description) without the speakers and link that
+        DESCRIPTION adds, the kind and the language. One left out is empty. Texts are
+        taken as they are: tracker's are plain text already, which plain_text() could
+        change (a literal "&amp;")."""
+        people = [(str(speaker.params.get("X-TRACKER-ID", "")).strip() or None, name)
+                  for speaker in _all(event, "X-TRACKER-SPEAKER") if (name := _unescaped(speaker))]
+        description = _single(event, "DESCRIPTION")
+        text = "" if description is None else str(description)
+        params = {} if description is None else description.params
+        parts = {name: _part(text, params.get(f"X-TRACKER-{name.upper()}"))
+                 for name in ("subtitle", "abstract", "description")}
+        if None in parts.values():
+            self.counts["bad parts"] += 1
+            parts = {"subtitle": "", "abstract": plain_text(text), "description": ""}
+        return {
+            "room": _x_text(event, "X-TRACKER-ROOM") or None,
+            "speakers": add_speakers(self.speakers, people),
+            **parts,
+            "kind": normalise_kind(_x_text(event, OWN_MARK)),
+            "language": _x_text(event, "X-TRACKER-LANGUAGE"),
+        }
 
     def end(self, event: Component, starts_at: datetime, where: str) -> datetime | None:
         """DTEND, else DTSTART and DURATION, else None: the event gives no length."""
@@ -310,7 +401,7 @@ class _EventReader:
         elif moment.tzinfo is not None:
             utc = moment.astimezone(UTC)
         elif self.floating_zone:
-            self.counts["floating"] += 1
+            self.floating_event = True
             utc = _wall_to_utc(moment, ZoneInfo(self.floating_zone), self.floating_zone, where)
         else:
             raise ScheduleError(
@@ -383,6 +474,8 @@ class _EventReader:
                              "line: taken as the speakers"),
             "floating": ("session has", "sessions have", " floating times (no TZID and no Z): "
                          f"read in {self.floating_zone}"),
+            "bad parts": ("tracker event whose", "tracker events whose", " DESCRIPTION no longer "
+                          "matches its X-TRACKER- parameters: took it all as the abstract"),
         })
 
 
@@ -406,6 +499,22 @@ def _wall_to_utc(wall: datetime, zone: tzinfo, zone_name: str, where: str) -> da
         raise ScheduleError(f"{where}: {wall:%Y-%m-%d %H:%M} does not exist in {zone_name}: "
                             "the clocks skip it")
     return utc
+
+
+def _part(text: str, span) -> str | None:
+    """The part of a tracker export's DESCRIPTION `text` that an X-TRACKER- parameter's
+    "<from>-<to>" names: "" without one, None if it names no whole paragraphs of it (the
+    file was changed since)."""
+    if span is None:
+        return ""
+    if (match := SPAN.fullmatch(str(span))) is None:
+        return None
+    start, end = int(match[1]), int(match[2])
+    starts_paragraph = start == 0 or text.endswith("\n\n", 0, start)
+    ends_paragraph = end == len(text) or text.startswith("\n\n", end)
+    if not (start <= end <= len(text) and starts_paragraph and ends_paragraph):
+        return None
+    return text[start:end].strip()
 
 
 def _first_category(event: Component) -> str | None:
