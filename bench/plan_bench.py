@@ -3,9 +3,10 @@
 Builds the schema with the migrations (search needs their full-text tables) in a fresh
 database, imports the two largest samples (36C3, 1,351 sessions over four days; FOSDEM
 2025, 943 over two) and a synthetic 10,000-session conference, logs in with the Flask
-test client, plans a few sessions, runs ANALYZE, and prints the best of several runs,
-after a warm-up, of each page, with its size and its number of SQL statements. Each
-request runs in an app context of its own, as in production.
+test client, plans a few sessions (the imports gather the planner's statistics, as in
+production), and prints the best of several runs, after a warm-up, of each page, with
+its size and its number of SQL statements. Each request runs in an app context of its
+own, as in production.
 
     .venv/bin/python bench/plan_bench.py                  # SQLite in a temporary folder
     .venv/bin/python bench/plan_bench.py --database-url postgresql://postgres@127.0.0.1/bench
@@ -123,9 +124,6 @@ def main() -> None:
             started = time.perf_counter()
             days = load()
             engine = db.engine
-        with engine.connect() as connection:  # statistics, as autovacuum would have made by now
-            connection.execute(sa.text("ANALYZE"))
-            connection.commit()
         # Requests run outside that app context, each in its own as in production, with
         # nothing of the import left in memory.
         gc.collect()

@@ -183,7 +183,8 @@ def test_agenda_in_the_users_own_zone(client, logged_in, user, demo):
     plan(user, "LinuxCon Gala: the Roaring 20's")
     page = text(client.get("/c/linuxcon-na-2011/agenda"))
     assert "Times in your zone, Asia/Tokyo (the conference's is America/Vancouver)" in page
-    assert "Thursday 18 August 2011 11:00–15:00 LinuxCon Gala" in page, "19:00 PDT is 11:00 the next day in Tokyo"
+    # 19:00 PDT is 11:00 the next day in Tokyo: still the conference's Wednesday, the date said
+    assert "Wednesday 17 August 2011 Thu 11:00–15:00 LinuxCon Gala" in page
 
 
 def test_empty_agenda_says_how_to_fill_it(client, logged_in, demo):
@@ -356,8 +357,12 @@ def test_a_cancelled_session_is_replaced_by_its_backup(client, hack, bob, auth):
     assert "Cancelled. “Left” was cancelled: your backup “Right” took its place." in changes
 
     feed = client.get(f"/feeds/{hack.feed_token}/agenda.ics")
-    summaries = [str(event["SUMMARY"]) for event in icalendar.Calendar.from_ical(feed.data).walk("VEVENT")]
-    assert "Right" in summaries and "Left" not in summaries
+    events = {str(event["SUMMARY"]): event for event in icalendar.Calendar.from_ical(feed.data).walk("VEVENT")}
+    assert str(events["Right"]["STATUS"]) == "CONFIRMED"
+    assert str(events["Right"]["DESCRIPTION"]).startswith("Your backup, in place of “Left”.")
+    # kept, cancelled, so that subscribed calendars remove it rather than keep it forever
+    assert str(events["Left"]["STATUS"]) == "CANCELLED"
+    assert "Your backup “Right” takes its place." in str(events["Left"]["DESCRIPTION"])
 
 
 def test_a_session_moved_to_another_time_is_replaced_by_its_backup(client, hack, auth):
@@ -470,6 +475,20 @@ def test_agenda_of_an_imported_sample_past_midnight(client, logged_in, congress)
                      r"00:15–01:15 Nicht öffentlich\. Going", tuesday), tuesday
 
 
+def test_days_stay_the_conference_s_in_the_user_s_zone(client, logged_in, congress, user):
+    """Read from Tokyo (8 hours ahead), Tuesday's evening sessions stay on Tuesday, as on
+    the timetable; only the clock readings change, and no "free time" spans the night."""
+    user.timezone = "Asia/Tokyo"
+    db.session.commit()
+    page = text(client.get("/c/33c3/agenda"))
+    assert "Times in your zone, Asia/Tokyo" in page
+    assert "Wednesday 28 December 2016" not in page
+    tuesday = page[page.index("Tuesday 27 December 2016"):]
+    assert re.search(r"05:45–06:45 Lockpicking in the IoT Going .*"
+                     r"07:00–08:00 Console Hacking 2016 Going .*"
+                     r"08:15–09:15 Nicht öffentlich\. Going", tuesday), tuesday
+
+
 def test_backup_replaces_a_sample_session_cancelled_by_a_reimport(client, logged_in, congress):
     lockpicking, carmen = titled("Lockpicking in the IoT"), titled("Where in the World Is Carmen Sandiego?")
     client.post(f"/c/33c3/agenda/{lockpicking.id}/backup", data={"backup": str(carmen.id)})
@@ -496,8 +515,9 @@ def test_backup_replaces_a_sample_session_moved_by_a_reimport(client, logged_in,
     changes = text(client.get("/agenda/changes"))
     assert "Moved from Tue 27 Dec 21:45–22:45 to Wed 28 Dec 14:00–15:00." in changes
     feed = client.get(f"/feeds/{congress.feed_token}/agenda.ics")
-    summaries = [str(event["SUMMARY"]) for event in icalendar.Calendar.from_ical(feed.data).walk("VEVENT")]
-    assert carmen.title in summaries and "Lockpicking in the IoT" not in summaries
+    statuses = {str(event["SUMMARY"]): str(event["STATUS"])
+                for event in icalendar.Calendar.from_ical(feed.data).walk("VEVENT")}
+    assert (statuses[carmen.title], statuses["Lockpicking in the IoT"]) == ("CONFIRMED", "CANCELLED")
 
 
 # now and next, with the clock set
@@ -544,11 +564,11 @@ def test_now_and_next_past_midnight(client, logged_in, congress):
 
 @pytest.mark.parametrize(("app_config", "expected"), [
     (clock(datetime(2024, 10, 27, 0, 30, tzinfo=UTC)),
-     r"It is 02:30 CEST, conference day Saturday 26 October 2024 .* On now 02:00–02:45 Before the change .*"
-     r"Next 02:15–03:00 After the change"),
+     r"It is 02:30 CEST, conference day Saturday 26 October 2024 .* On now 02:00 CEST–02:45 CEST Before the change .*"
+     r"Next 02:15 CET–03:00 After the change"),
     (clock(datetime(2024, 10, 27, 1, 10, tzinfo=UTC)),
      r"It is 02:10 CET, conference day Saturday 26 October 2024 .* On now No session is on right now\. "
-     r"Next 02:15–03:00 After the change"),
+     r"Next 02:15 CET–03:00 After the change"),
     (clock(datetime(2024, 10, 27, 2, 30, tzinfo=UTC)),
      r"It is 03:30 CET, conference day Sunday 27 October 2024 .* On now No session is on right now\. "
      r"Next 11:00–12:00 Sunday talk"),
@@ -565,7 +585,10 @@ def test_agenda_across_the_change_of_daylight_saving_time(client, logged_in, use
     plan(user, "After the change")
     page = text(client.get("/c/hack24/agenda"))
     assert "Clash" not in page, "02:00–02:45 CEST and 02:15–03:00 CET do not overlap"
-    assert "02:45–02:15 Free time, 30 min" in page
+    # the hour that happens twice says which time it means
+    assert "02:00 CEST–02:45 CEST Before the change" in page
+    assert "02:45 CEST–02:15 CET Free time, 30 min" in page
+    assert "02:15 CET–03:00 After the change" in page
     assert "Sunday 27 October" not in page, "before 03:00 the night belongs to Saturday"
 
 

@@ -112,3 +112,28 @@ def test_session_page_accessible_and_plan_changes_without_reload(page, live_serv
     assert page.evaluate("window.notReloaded") is True, "the plan changed without a page load"
     page.reload()
     expect(page.get_by_role("button", name="Going")).to_have_attribute("aria-pressed", "true")
+
+
+def test_a_plan_click_after_the_login_is_gone_asks_to_log_in(page, live_server, demo):
+    """Without the JSON answer it expects (here: the session ended), plan.js posts the form
+    as a page would, with the clicked button, and the server says what to do."""
+    log_in(page, live_server, demo.email, demo.password)
+    page.goto(live_server + "/c/linuxcon-na-2011")
+    page.get_by_role("link", name=TALK).click()
+    page.context.clear_cookies()
+    page.get_by_role("button", name="Going").click()
+    page.wait_for_url("**/login**")
+    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+
+
+def test_visitors_are_invited_to_log_in_to_plan(page, live_server, demo):
+    page.goto(live_server + "/c/linuxcon-na-2011")
+    page.get_by_role("link", name=TALK).click()
+    assert page.get_by_role("button", name="Going").count() == 0
+    page.get_by_text("to plan this session").get_by_role("link", name="Log in").click()
+    page.fill("input[name=email]", demo.email)
+    page.fill("input[name=password]", demo.password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name=TALK)).to_be_visible()
+    page.get_by_role("button", name="Going").click()
+    expect(page.get_by_role("button", name="Going")).to_have_attribute("aria-pressed", "true")

@@ -6,6 +6,7 @@ from datetime import datetime
 import icalendar
 import pytest
 import sqlalchemy as sa
+import vobject
 from pages import text
 
 from tracker.extensions import db
@@ -15,9 +16,15 @@ from tracker.services.accounts import create_user
 
 
 def events(response) -> list:
+    """The VEVENTs as icalendar reads them, once vobject (a second, independent parser)
+    has read the same events at the same instants."""
     assert response.status_code == 200, response.status_code
     assert response.mimetype == "text/calendar"
-    return icalendar.Calendar.from_ical(response.data).walk("VEVENT")
+    found = icalendar.Calendar.from_ical(response.data).walk("VEVENT")
+    second = vobject.readOne(response.data.decode("utf-8")).contents.get("vevent", [])
+    assert sorted((e.uid.value, e.dtstart.value, e.dtend.value) for e in second) == sorted(
+        (str(e["UID"]), e.decoded("DTSTART"), e.decoded("DTEND")) for e in found)
+    return found
 
 
 def talk_titled(title: str) -> Talk:
@@ -75,9 +82,26 @@ def test_feed_needs_only_the_token_and_holds_only_that_users_agenda(client, agen
     assert "private" in response.headers["Cache-Control"]
     by_title = {str(e["SUMMARY"]): str(e["STATUS"]) for e in events(response)}
     assert by_title == {"What to Expect From Linux Storage": "CONFIRMED",
-                        "LinuxCon Gala: the Roaring 20's": "TENTATIVE"}
-    going = {str(e["SUMMARY"]) for e in events(feed(client, agenda, only="going"))}
-    assert going == {"What to Expect From Linux Storage"}
+                        "LinuxCon Gala: the Roaring 20's": "TENTATIVE",
+                        "The Stable Kernel Tree": "CANCELLED"}  # skipped
+    going = {str(e["SUMMARY"]): str(e["STATUS"]) for e in events(feed(client, agenda, only="going"))}
+    assert going == {"What to Expect From Linux Storage": "CONFIRMED",
+                     "LinuxCon Gala: the Roaring 20's": "CANCELLED", "The Stable Kernel Tree": "CANCELLED"}
+
+
+def test_what_leaves_the_agenda_stays_in_the_feed_cancelled(client, agenda, auth):
+    """A calendar app removes an event only when the feed says it is cancelled."""
+    storage = talk_titled("What to Expect From Linux Storage")
+    auth.login()
+    client.post(f"/plan/{storage.id}", data={"status": "none"})
+    (event,) = [e for e in events(feed(client, agenda)) if str(e["SUMMARY"]) == storage.title]
+    assert str(event["STATUS"]) == "CANCELLED" and not event.walk("VALARM")
+    assert str(event["DESCRIPTION"]).startswith("Not in your agenda any more.")
+    assert str(event["UID"]) == storage.uid
+    client.post(f"/plan/{storage.id}", data={"status": "attended"})
+    (event,) = [e for e in events(feed(client, agenda)) if str(e["SUMMARY"]) == storage.title]
+    assert str(event["STATUS"]) == "CONFIRMED"
+    assert "Not in your agenda" not in str(event["DESCRIPTION"])
 
 
 def test_wrong_and_revoked_tokens_get_404(client, agenda, auth):
@@ -110,12 +134,51 @@ def test_feed_answers_conditional_requests(client, agenda):
     assert changed.status_code == 200 and changed.headers["ETag"] != etag
 
 
+@pytest.mark.parametrize("change", ["entry removed", "reminder", "room renamed", "venue", "left the track"])
+def test_last_modified_follows_every_change(client, agenda, change):
+    """Clients that send only If-Modified-Since must see changes that leave no newer row
+    in the file: an agenda entry taken out, a setting, a room or venue renamed, a session
+    leaving the exported track."""
+    storage = talk_titled("What to Expect From Linux Storage")
+    url = (f"/c/linuxcon-na-2011/schedule.ics?track={storage.track.name}" if change == "left the track"
+           else f"/feeds/{agenda.feed_token}/agenda.ics")
+    before = client.get(url)
+    assert client.get(url, headers={"If-Modified-Since": before.headers["Last-Modified"]}).status_code == 304
+    if change == "entry removed":
+        db.session.execute(sa.delete(AgendaEntry).where(AgendaEntry.talk_id == storage.id))
+    elif change == "reminder":
+        agenda.reminder_minutes = 10
+    elif change == "room renamed":
+        storage.room.name = "Grand Ballroom"
+    elif change == "venue":
+        storage.conference.venue = "Vancouver Convention Centre"
+    else:
+        storage.track = None
+    db.session.commit()
+    after = client.get(url, headers={"If-Modified-Since": before.headers["Last-Modified"]})
+    assert after.status_code == 200 and after.data != before.data
+    assert after.last_modified > before.last_modified
+    assert client.get(url, headers={"If-Modified-Since": after.headers["Last-Modified"]}).status_code == 304
+
+
+def test_a_non_ascii_track_name_gives_an_ascii_file_name(client, demo):
+    storage = talk_titled("What to Expect From Linux Storage")
+    storage.track.name = "Speicher 日本 & Co"
+    db.session.commit()
+    response = client.get("/c/linuxcon-na-2011/schedule.ics", query_string={"track": "Speicher 日本 & Co"})
+    assert response.headers["Content-Disposition"] == 'inline; filename="linuxcon-na-2011-speicher-co.ics"'
+    response.headers["Content-Disposition"].encode("ascii")
+
+
 def test_settings_reminder_reaches_the_feed(client, agenda, auth):
     auth.login()
     response = client.post("/settings/", data={"display_name": "Ada L.", "timezone": "Europe/London",
                                                 "reminder_minutes": "15"})
     assert response.status_code == 302
     for event in events(feed(client, agenda)):
+        if str(event["STATUS"]) == "CANCELLED":  # the skipped session: nothing to remind of
+            assert not event.walk("VALARM")
+            continue
         (alarm,) = event.walk("VALARM")
         assert alarm.decoded("TRIGGER").total_seconds() == -15 * 60
     bad = client.post("/settings/", data={"timezone": "Middle/Earth", "reminder_minutes": "-5"})

@@ -346,8 +346,8 @@ def signed_token(app, client, age: int = 0) -> str:
 
 @pytest.fixture
 def expired_token(app):
-    """The client's CSRF token signed two hours ago: past Flask-WTF's one-hour limit."""
-    return lambda client: signed_token(app, client, age=7200)
+    """The client's CSRF token signed an hour longer ago than the instance accepts."""
+    return lambda client: signed_token(app, client, age=app.config["WTF_CSRF_TIME_LIMIT"] + 3600)
 
 
 @pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}])

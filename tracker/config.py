@@ -24,6 +24,9 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         IMPORT_ALLOW_PRIVATE_ADDRESSES=False,
         #: where this instance is served, for links in files exported from the command line
         BASE_URL="http://127.0.0.1:5000",
+        #: how long a page's forms stay good: a conference week, since a schedule tab stays
+        #: open for days (the token is tied to the login's session all the same)
+        WTF_CSRF_TIME_LIMIT=7 * 24 * 3600,
         SESSION_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_SAMESITE="Lax",
     )

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from .exporters import Selection
 from .extensions import db
 from .models import AgendaEntry
+from .models import AgendaRemoval
 from .models import Conference
 from .models import ImportRun
 from .models import Talk
@@ -47,23 +48,49 @@ def talk_selection(talk: Talk, base_url: str) -> Selection:
                      updated_at=talk.updated_at)
 
 
-def agenda_selection(user: User, base_url: str, *, statuses=("going", "maybe")) -> Selection:
-    """The user's agenda across conferences, as a subscription feed."""
+def agenda_selection(user: User, base_url: str, *, only_going: bool = False) -> Selection:
+    """The user's agenda across conferences, as a subscription feed: going (and attended)
+    sessions confirmed, maybe ones tentative (or, with `only_going`, cancelled), and those
+    they skipped or took out cancelled, so that calendar apps remove them."""
+    talk_options = (selectinload(Talk.conference), selectinload(Talk.room), selectinload(Talk.track),
+                    selectinload(Talk.speakers))
     entries = db.session.scalars(
-        sa.select(AgendaEntry).join(Talk, AgendaEntry.talk_id == Talk.id)
-        .where(AgendaEntry.user_id == user.id, AgendaEntry.status.in_(statuses))
-        .options(selectinload(AgendaEntry.talk).options(
-            selectinload(Talk.conference), selectinload(Talk.room), selectinload(Talk.track),
-            selectinload(Talk.speakers)))
-        .order_by(Talk.starts_at, Talk.id)).all()
-    talks = [entry.talk for entry in entries]
+        sa.select(AgendaEntry).where(AgendaEntry.user_id == user.id)
+        .options(selectinload(AgendaEntry.talk).options(*talk_options),
+                 selectinload(AgendaEntry.replaced_talk))).all()
+    removals = db.session.scalars(
+        sa.select(AgendaRemoval).where(AgendaRemoval.user_id == user.id)
+        .options(selectinload(AgendaRemoval.talk).options(*talk_options))).all()
+    plans = {removal.talk_id: ("dropped", "Not in your agenda any more.") for removal in removals}
+    stand_ins = {entry.replaced_talk_id: entry.talk.title for entry in entries
+                 if entry.replaced_talk_id is not None and entry.status != "skipped"}
+    for entry in entries:
+        plans[entry.talk_id] = feed_plan(entry, only_going, stand_ins)
+    talks = sorted([*(entry.talk for entry in entries), *(removal.talk for removal in removals)],
+                   key=lambda talk: (talk.starts_at, talk.id))
     zones = [talk.conference.timezone for talk in talks]
     return Selection(
         title=f"{user.label}: my agenda", talks=talks, talk_url=talk_url_for(base_url),
         timezone=user.timezone or (zones[-1] if zones else "UTC"), feed=True,
-        agenda={entry.talk_id: entry.status for entry in entries},
+        agenda={talk_id: plan for talk_id, (plan, _) in plans.items()},
+        agenda_notes={talk_id: note for talk_id, (_, note) in plans.items() if note},
         reminder_minutes=user.reminder_minutes, moves=latest_moves([talk.id for talk in talks]),
         updated_at=last_change([*talks, *entries]))
+
+
+def feed_plan(entry: AgendaEntry, only_going: bool, stand_ins: dict[int, str]) -> tuple[str, str]:
+    """How the feed holds an entry, "going", "maybe" or "dropped", and why, if it says.
+
+    :param stand_ins: the titles of backups that took a session's place, by its talk id
+    """
+    if entry.status == "skipped":
+        if entry.talk_id in stand_ins:
+            return "dropped", f"Your backup “{stand_ins[entry.talk_id]}” takes its place."
+        return "dropped", "You skip it."
+    if entry.status == "maybe" and only_going:
+        return "dropped", ""
+    note = f"Your backup, in place of “{entry.replaced_talk.title}”." if entry.replaced_talk else ""
+    return ("maybe" if entry.status == "maybe" else "going"), note
 
 
 def last_change(rows) -> datetime | None:

@@ -36,8 +36,11 @@ class Selection:
     timezone: str = "UTC"
     #: a subscription feed rather than a download: calendar apps are told to refresh it
     feed: bool = False
-    #: a personal agenda: talk id -> the user's status ("going" or "maybe")
+    #: a personal agenda: talk id -> how it holds the session: "going", "maybe", or
+    #: "dropped" (skipped or taken out: kept, cancelled, so that calendar apps remove it)
     agenda: Mapping[int, str] = field(default_factory=dict)
+    #: a personal agenda: talk id -> a line on why it stands so ("Your backup, in place of ...")
+    agenda_notes: Mapping[int, str] = field(default_factory=dict)
     #: minutes before each session to remind the user (VALARM), if any
     reminder_minutes: int | None = None
     #: talk id -> its most recent move by a re-import, to say where and when it was before

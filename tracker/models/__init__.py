@@ -3,6 +3,7 @@
 from .conference import Conference
 from .conference import Room
 from .conference import Track
+from .exports import ExportVersion
 from .imports import CHANGE_KINDS
 from .imports import ImportRun
 from .imports import TalkChange
@@ -16,6 +17,7 @@ from .types import UTCDateTime
 from .types import utcnow
 from .user import AGENDA_STATUSES
 from .user import AgendaEntry
+from .user import AgendaRemoval
 from .user import Note
 from .user import NoteShare
 from .user import User
@@ -25,7 +27,7 @@ from .writeup import writeup_talk
 
 __all__ = [
     "AGENDA_STATUSES", "CHANGE_KINDS", "SEQUENCED_FIELDS", "TALK_KINDS", "TALK_STATUSES", "WRITEUP_KINDS",
-    "AgendaEntry", "Conference", "ImportRun", "Note", "NoteShare", "Room", "Speaker", "Talk", "TalkChange",
+    "AgendaEntry", "AgendaRemoval", "Conference", "ExportVersion", "ImportRun", "Note", "NoteShare", "Room", "Speaker", "Talk", "TalkChange",
     "TalkSpeaker", "Track",
     "UTCDateTime", "User", "WriteUp", "utcnow", "writeup_talk",
 ]

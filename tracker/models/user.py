@@ -94,6 +94,22 @@ class AgendaEntry(db.Model):
     replaced_talk: Mapped[Talk | None] = relationship(foreign_keys=[replaced_talk_id])
 
 
+class AgendaRemoval(db.Model):
+    """A session the user took out of their agenda: their feed keeps it, cancelled.
+
+    Calendar apps drop an event only when a feed says it is cancelled; one that simply
+    vanishes from the feed stays in some calendars forever.
+    """
+
+    __tablename__ = "agenda_removal"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    talk_id: Mapped[int] = mapped_column(sa.ForeignKey("talk.id", ondelete="CASCADE"), primary_key=True)
+    removed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    talk: Mapped[Talk] = relationship()
+
+
 class Note(db.Model):
     """A user's private note on a talk, in Markdown."""
 

@@ -3,7 +3,6 @@ agenda with its clashes, backups and what re-imports changed in it."""
 
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
@@ -17,15 +16,18 @@ from ..agenda import backup_candidates
 from ..extensions import db
 from ..models import AGENDA_STATUSES
 from ..models import AgendaEntry
+from ..models import AgendaRemoval
 from ..models import Conference
 from ..models import ImportRun
 from ..models import Talk
 from ..models import TalkChange
 from ..models import User
+from ..models import utcnow
 
 
 def set_plan(user: User, talk: Talk, status: str | None) -> AgendaEntry | None:
-    """Set the user's status for the session; None takes it out of their agenda.
+    """Set the user's status for the session; None takes it out of their agenda (and
+    leaves an AgendaRemoval, so that their feed says it is cancelled).
 
     :raise ValueError: for a status that is not one of AGENDA_STATUSES
     """
@@ -33,10 +35,17 @@ def set_plan(user: User, talk: Talk, status: str | None) -> AgendaEntry | None:
         raise ValueError(f"unknown agenda status {status!r}")
     entry = db.session.scalar(sa.select(AgendaEntry).where(
         AgendaEntry.user_id == user.id, AgendaEntry.talk_id == talk.id))
+    removal = db.session.get(AgendaRemoval, (user.id, talk.id))
     if status is None:
         if entry is not None:
             db.session.delete(entry)
+            if removal is None:
+                db.session.add(AgendaRemoval(user_id=user.id, talk_id=talk.id))
+            else:
+                removal.removed_at = utcnow()
         return None
+    if removal is not None:
+        db.session.delete(removal)
     if entry is None:
         entry = AgendaEntry(user_id=user.id, talk_id=talk.id)
         db.session.add(entry)
@@ -152,10 +161,12 @@ def unseen_agenda_changes(user: User,
     return [(change, entry) for change, entry in db.session.execute(query)]
 
 
-def agenda_page(user: User, conference: Conference, zone: ZoneInfo) -> AgendaPage:
-    """The user's agenda in one conference, days in `zone`, in a constant number of queries."""
+def agenda_page(user: User, conference: Conference) -> AgendaPage:
+    """The user's agenda in one conference, in a constant number of queries. Days are the
+    conference's, whatever zone the user reads times in: a Saturday evening talk stays on
+    Saturday for someone reading it in Tokyo, as on the timetable."""
     entries = agenda_entries(user, conference)
-    days = agenda_days(entries, slot_neighbours(user, conference), zone, conference.day_change)
+    days = agenda_days(entries, slot_neighbours(user, conference), conference.zone, conference.day_change)
     changes: dict[int, list[TalkChange]] = {}
     for change, _entry in unseen_agenda_changes(user, conference):
         changes.setdefault(change.talk_id, []).append(change)

@@ -6,9 +6,20 @@ document.addEventListener("submit", async (event) => {
   const button = event.submitter;
   const body = new FormData(form);
   body.set("status", button.value);
-  const response = await fetch(form.action, {method: "POST", body, headers: {"Accept": "application/json"}});
-  if (!response.ok) { form.submit(); return; }
-  const {status} = await response.json();
+  let status;
+  try {
+    const response = await fetch(form.action, {method: "POST", body, headers: {"Accept": "application/json"}});
+    if (!response.ok || !response.headers.get("Content-Type")?.startsWith("application/json")) {
+      throw new Error(`plan not saved: ${response.status}`);
+    }
+    ({status} = await response.json());
+  } catch {
+    // no answer we understand (an expired form, a lost login, no network): post the form
+    // as if there were no script, with the clicked button, so that the server says why
+    form.removeAttribute("data-plan");
+    form.requestSubmit(button);
+    return;
+  }
   for (const each of form.querySelectorAll("button[data-status]")) {
     const chosen = each.dataset.status === status;
     each.setAttribute("aria-pressed", chosen ? "true" : "false");

@@ -32,6 +32,7 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(module.bp)
     errors.init_app(app)
     app.add_template_filter(local_time)
+    app.add_template_filter(clock)
     app.add_template_global(shown_zone)
     app.add_template_filter(datetime.fromisoformat, "fromiso")
     login_manager.login_view = "auth.login"
@@ -46,3 +47,13 @@ def load_user(user_id: str) -> User | None:
 def local_time(moment: datetime, zone: ZoneInfo | str) -> datetime:
     """`talk.starts_at|local_time(conference.zone)`: the instant, on the wall clock of `zone`."""
     return moment.astimezone(ZoneInfo(zone) if isinstance(zone, str) else zone)
+
+
+def clock(moment: datetime, zone: ZoneInfo | str) -> str:
+    """`talk.starts_at|clock(zone)`: "14:30" on the wall clock of `zone`, and "02:30 CEST"
+    in the hour that clocks going back show twice, where 02:30 alone could be either."""
+    local = local_time(moment, zone)
+    shown = local.strftime("%H:%M")
+    if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset():
+        shown += local.strftime(" %Z")
+    return shown

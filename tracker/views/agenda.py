@@ -48,7 +48,7 @@ def show(slug: str):
     """My going and maybe sessions, day by day: clashes with their alternatives, free time,
     backups, and what re-imports changed."""
     conference = get_conference(slug)
-    page = agenda_page(current_user, conference, shown_zone(conference))
+    page = agenda_page(current_user, conference)
     return render_template("agenda/show.html", conference=conference, page=page)
 
 
@@ -104,7 +104,7 @@ def now(slug: str):
     user, in their agenda; open to anyone."""
     conference = get_conference(slug)
     moment = current_time()
-    zone = shown_zone(conference)
+    zone = conference.zone  # the conference's days, whatever zone times are read in
     day = schedule_day(moment, zone, conference.day_change)
     everyone = now_and_next(on_now_or_next(conference, moment), moment)
     mine = statuses = None
