@@ -72,14 +72,20 @@ RECORDING_ELEMENTS = ("recording/url", "recording/link", "video_download_url", "
 RECORDING_HOSTS = frozenset({"video.fosdem.org"})
 
 
+def xml_start(head: bytes) -> bytes:
+    """The start of an XML document as UTF-8 without a byte order mark, to look for its
+    root element in."""
+    if head.startswith(UTF16_BOMS):
+        head = head.decode("utf-16", errors="ignore").encode()
+    return head.removeprefix(b"\xef\xbb\xbf")
+
+
 class FrabXmlImporter:
     name: ClassVar[str] = "frab-xml"
     label: ClassVar[str] = "frab / Pentabarf schedule.xml"
 
     def sniff(self, head: bytes) -> bool:
-        if head.startswith(UTF16_BOMS):
-            head = head.decode("utf-16", errors="ignore").encode()
-        return SCHEDULE_ROOT.match(head.removeprefix(b"\xef\xbb\xbf")) is not None
+        return SCHEDULE_ROOT.match(xml_start(head)) is not None
 
     def parse(self, data: bytes, *, timezone: str | None = None) -> ParsedSchedule:
         root = read_xml(data)

@@ -48,8 +48,8 @@ from icalendar.prop import vText
 from .base import ParsedSchedule
 from .base import ParsedTalk
 from .base import ScheduleError
-from .frab_xml import UTF16_BOMS
 from .frab_xml import read_xml
+from .frab_xml import xml_start
 from .ical import read_calendars
 from .text import counted
 
@@ -84,9 +84,7 @@ class XCalImporter:
     label: ClassVar[str] = "xCal (iCalendar in XML)"
 
     def sniff(self, head: bytes) -> bool:
-        if head.startswith(UTF16_BOMS):
-            head = head.decode("utf-16", errors="ignore").encode()
-        return XCAL_ROOT.match(head.removeprefix(b"\xef\xbb\xbf")) is not None
+        return XCAL_ROOT.match(xml_start(head)) is not None
 
     def parse(self, data: bytes, *, timezone: str | None = None) -> ParsedSchedule:
         root = read_xml(data)
