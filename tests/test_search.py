@@ -88,6 +88,13 @@ def test_speakers_are_found_and_shown(client, cloud):
     assert "CloudConf 2030 · Fri 1 Feb 2030, 13:00–13:50 CET · Ada Lovelace" in page, "in the conference's zone"
 
 
+def test_a_speaker_s_own_sessions_rank_above_mentions_of_them(app, cloud):
+    """A round table whose abstract names Grace Hopper, many times, ranks below her talk."""
+    session(cloud, "Round table", "With Grace Hopper. Grace Hopper on compilers, Grace Hopper on COBOL.", hour=14)
+    db.session.commit()
+    assert titles(search("grace hopper")) == ["Kubernetes in production", "Round table"]
+
+
 def test_phrases_match_words_in_order(app, cloud):
     assert titles(search('"rust in the kernel"')) == ["Rust in the kernel"]
     assert titles(search('"kernel rust"')) == []

@@ -26,7 +26,9 @@ from sqlalchemy.orm import selectinload
 from .extensions import db
 from .models import Conference
 from .models import Note
+from .models import Speaker
 from .models import Talk
+from .models import TalkSpeaker
 from .models import User
 
 
@@ -61,6 +63,8 @@ RESULTS = 50
 SNIPPET_WORDS = 24
 #: a query term found in a session's title outweighs any relevance the engine gives
 TITLE_WEIGHT = 1000
+#: and one found in a speaker's name outweighs it too, a title's match still more
+SPEAKER_WEIGHT = 100
 #: the configuration of the PostgreSQL indexes, as a literal so that the planner matches
 #: the indexes' expressions (a bound parameter would not)
 SIMPLE = sa.literal_column("'simple'::regconfig")
@@ -200,6 +204,20 @@ def _title_matches(query: SearchQuery) -> sa.ColumnElement:
                for term in query.terms)
 
 
+def _speaker_matches(query: SearchQuery) -> sa.ColumnElement:
+    """How many of the terms the names of the session's speakers contain: someone's own
+    sessions rank above those whose abstracts only mention them."""
+    def named(term: str) -> sa.ColumnElement[bool]:
+        return sa.exists().where(TalkSpeaker.talk_id == Talk.id, TalkSpeaker.speaker_id == Speaker.id,
+                                 Speaker.name.ilike(_contains(term), escape="\\"))
+    return sum(sa.case((named(term), 1), else_=0) for term in query.terms)
+
+
+def _score(query: SearchQuery, engine_rank: sa.ColumnElement) -> sa.ColumnElement:
+    """Title matches first, then speakers' names, then the engine's own rank."""
+    return _title_matches(query) * TITLE_WEIGHT + _speaker_matches(query) * SPEAKER_WEIGHT + engine_rank
+
+
 def _contains(term: str) -> str:
     return "%" + re.sub(r"([\\%_])", r"\\\1", term) + "%"
 
@@ -210,7 +228,7 @@ def _in_conference(conference: Conference | None) -> list[sa.ColumnElement[bool]
 
 def _sqlite_talk_rows(query: SearchQuery, conference: Conference | None, limit: int):
     fts = sa.literal_column("talk_fts")
-    score = _title_matches(query) * TITLE_WEIGHT - sa.func.bm25(fts)
+    score = _score(query, -sa.func.bm25(fts))
     return db.session.execute(
         sa.select(Talk.id, score.label("score"),
                   sa.func.snippet(fts, 0, MARK_START, MARK_END, "…", SNIPPET_WORDS))
@@ -236,7 +254,7 @@ def _sqlite_note_rows(query: SearchQuery, user: User, conference: Conference | N
 def _pg_talk_rows(query: SearchQuery, conference: Conference | None, limit: int):
     tsquery = pg_tsquery(query)
     document = pg_document(Talk.search_text)
-    score = _title_matches(query) * TITLE_WEIGHT + sa.func.ts_rank(document, tsquery)
+    score = _score(query, sa.func.ts_rank(document, tsquery))
     best = (sa.select(Talk.id, Talk.search_text, Talk.starts_at, score.label("score"))
             .where(document.bool_op("@@")(tsquery), *_in_conference(conference))
             .order_by(sa.desc("score"), Talk.starts_at, Talk.id).limit(limit).subquery())

@@ -79,7 +79,7 @@ def new():
             flash(f"Imported {report.conference.name}: {report.run.added} new, {report.run.changed} changed, "
                   f"{report.run.moved} moved, {report.run.cancelled} cancelled.")
             return redirect(url_for(".report", slug=report.conference.slug, run_id=report.run.id))
-    return render_template("imports/new.html", form=form, error=error), 400 if error else 200
+    return render_template("imports/new.html", form=form, error=error), 400 if error or form.errors else 200
 
 
 @bp.post("/c/<slug>/reimport")
