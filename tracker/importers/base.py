@@ -20,6 +20,7 @@ from dataclasses import replace
 from datetime import date
 from datetime import datetime
 from datetime import timedelta
+from functools import cache
 from functools import cached_property
 from typing import ClassVar
 from typing import Protocol
@@ -456,9 +457,14 @@ def _without_control_characters(value):
         return value if all(new is old for new, old in zip(items, value)) else items
     if is_dataclass(value) and not isinstance(value, type):
         changes = {}
-        for item in fields(value):
-            old = getattr(value, item.name)
+        for name in _field_names(type(value)):
+            old = getattr(value, name)
             if (new := _without_control_characters(old)) is not old:
-                changes[item.name] = new
+                changes[name] = new
         return replace(value, **changes) if changes else value
     return value
+
+
+@cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(item.name for item in fields(kind))
