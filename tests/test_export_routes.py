@@ -104,6 +104,16 @@ def test_what_leaves_the_agenda_stays_in_the_feed_cancelled(client, agenda, auth
     assert "Not in your agenda" not in str(event["DESCRIPTION"])
 
 
+def test_a_session_taken_out_then_brought_back_by_a_backup_is_in_the_feed_once(client, agenda):
+    """A backup stepping in (apply_backups) makes an entry without going through set_plan."""
+    from tracker.models import AgendaRemoval
+    storage = talk_titled("What to Expect From Linux Storage")
+    db.session.add(AgendaRemoval(user_id=agenda.id, talk_id=storage.id))
+    db.session.commit()
+    uids = [str(e["UID"]) for e in events(feed(client, agenda))]
+    assert uids.count(storage.uid) == 1 and len(uids) == len(set(uids))
+
+
 def test_wrong_and_revoked_tokens_get_404(client, agenda, auth):
     assert client.get("/feeds/not-a-token/agenda.ics").status_code == 404
     old = agenda.feed_token

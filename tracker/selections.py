@@ -58,8 +58,10 @@ def agenda_selection(user: User, base_url: str, *, only_going: bool = False) -> 
         sa.select(AgendaEntry).where(AgendaEntry.user_id == user.id)
         .options(selectinload(AgendaEntry.talk).options(*talk_options),
                  selectinload(AgendaEntry.replaced_talk))).all()
+    # a session taken out and back in by a backup stepping in has both: the entry counts
     removals = db.session.scalars(
-        sa.select(AgendaRemoval).where(AgendaRemoval.user_id == user.id)
+        sa.select(AgendaRemoval).where(AgendaRemoval.user_id == user.id,
+                                       AgendaRemoval.talk_id.not_in([entry.talk_id for entry in entries]))
         .options(selectinload(AgendaRemoval.talk).options(*talk_options))).all()
     plans = {removal.talk_id: ("dropped", "Not in your agenda any more.") for removal in removals}
     stand_ins = {entry.replaced_talk_id: entry.talk.title for entry in entries
